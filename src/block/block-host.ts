@@ -1,0 +1,30 @@
+// What the engine needs from the machine it runs on. src/host/ implements this with node:fs;
+// tests may implement it in memory. Keeps src/block free of node:* imports.
+
+export interface HostFile {
+  /** Read into buf at file offset; returns bytes read (short at EOF). Throws BlockError. */
+  pread(buf: Uint8Array, offset: number): Promise<number>;
+  /** Write all of buf at file offset. Throws BlockError (ENOSPC, EIO ...). */
+  pwrite(buf: Uint8Array, offset: number): Promise<void>;
+  fdatasync(): Promise<void>;
+  size(): Promise<number>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HostOpenFlags {
+  readOnly: boolean;
+  /** O_DIRECT requested (cache.direct=on): the host checks it is possible. */
+  direct: boolean;
+}
+
+export interface BlockHost {
+  /** Open an existing host file. Throws BlockError with the errno of open(2). */
+  openFile(path: string, flags: HostOpenFlags): Promise<HostFile>;
+  /** Whole small file (blkdebug config files, qemu-io `write -s`). Throws BlockError. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Wait this many milliseconds (null-co latency-ns); absent hosts run without latency. */
+  delay?(ms: number): Promise<void>;
+  /** A scratch file for -snapshot overlays; removed when closed. */
+  createTempFile(): Promise<{ path: string; file: HostFile }>;
+}

@@ -1,0 +1,12 @@
+// Public surface of the block layer for qemu-io, sessions and hosts.
+export type { BlockBackendApi, OpenRequest, ReopenRequest, AllocationStatus, CacheMode, DiscardMode, AioMode } from './block-backend-api';
+export type { BlockHost, HostFile, HostOpenFlags } from './block-host';
+export type { DriverInfo, PreallocMode } from './driver';
+export {
+  BDRV_REQ_FUA,
+  BDRV_REQ_MAY_UNMAP,
+  BDRV_REQ_NO_FALLBACK,
+} from './driver';
+export { BlockError, QemuError, strerror, toErrno, EIO, EINVAL, ENOTSUP, EPERM, ENOMEDIUM } from './errors';
+export { openBlockBackend } from './open';
+export { parseKeyValueOptions } from './qdict';

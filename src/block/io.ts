@@ -1,0 +1,579 @@
+// The gateway (QEMU's block/io.c): every request to a node passes through here. It checks the
+// request, pads unaligned requests with read-modify-write, splits by max-transfer, emulates FUA
+// and write-zeroes fallbacks, tracks requests in flight, fires the generic debug events and
+// reports each request to the graph's trace hook.
+import type { BdrvChild } from './child';
+import {
+  BDRV_BLOCK_ALLOCATED,
+  BDRV_BLOCK_DATA,
+  BDRV_BLOCK_EOF,
+  BDRV_BLOCK_RAW,
+  BDRV_BLOCK_ZERO,
+  BDRV_REQ_FUA,
+  BDRV_REQ_MAY_UNMAP,
+  BDRV_REQ_NO_FALLBACK,
+  type BlockStatus,
+  type PreallocMode,
+} from './driver';
+import { BlockError, EACCES, EINVAL, EIO, ENOTSUP, EPERM, QemuError, toErrno } from './errors';
+import type { BlkdebugEvent } from './events';
+import type { BlockNode, TrackedRequest } from './node';
+import type { TraceOp } from './trace';
+
+/** Largest byte count of one request (BDRV_REQUEST_MAX_BYTES: INT_MAX rounded down to 512). */
+export const BDRV_REQUEST_MAX_BYTES = 2147483136;
+const INT64_MAX = 2 ** 63 - 1;
+/** Bounce size for write-zeroes fallback and unlimited max-transfer splitting. */
+const MAX_BOUNCE_BUFFER = 32768 << 9;
+
+let zeroBuffer: Uint8Array | null = null;
+/** One shared zeroed buffer for write-zeroes fallbacks: drivers never modify write buffers. */
+function zeroes(bytes: number): Uint8Array {
+  if (!zeroBuffer || zeroBuffer.length < bytes) zeroBuffer = new Uint8Array(Math.max(bytes, 65536));
+  return zeroBuffer.subarray(0, bytes);
+}
+
+function asBlockError(e: unknown): Error {
+  if (e instanceof BlockError || e instanceof QemuError) return e;
+  const err = new BlockError(toErrno(e));
+  (err as Error & { cause?: unknown }).cause = e;
+  return err;
+}
+
+/** bdrv_check_qiov_request: negative or overflowing requests fail with EIO. */
+function checkRequest(offset: number, bytes: number): void {
+  if (offset < 0 || bytes < 0 || offset > INT64_MAX - bytes) throw new BlockError(EIO);
+}
+
+// ---- events and tracing ---------------------------------------------------------------------
+
+/** Deliver a debug event to the node (only nodes with debug hooks, i.e. blkdebug, consume it). */
+export function bdrvDebugEvent(node: BlockNode, event: BlkdebugEvent): Promise<void> {
+  const trace = node.graph.trace;
+  if (trace) trace({ kind: 'debug-event', node: node.nodeName, event });
+  const debug = node.drv?.debug;
+  return debug ? debug.debugEvent(event) : Promise.resolve();
+}
+
+/** Fire an event only when somebody listens: saves a promise per request on the hot path. */
+export function fireDebugEvent(node: BlockNode, event: BlkdebugEvent): Promise<void> | null {
+  return fire(node, event);
+}
+
+function fire(node: BlockNode, event: BlkdebugEvent): Promise<void> | null {
+  if (!node.graph.trace && !node.drv.debug) return null;
+  return bdrvDebugEvent(node, event);
+}
+
+async function traced<T>(node: BlockNode, op: TraceOp, offset: number, bytes: number, run: () => Promise<T>): Promise<T> {
+  const trace = node.graph.trace;
+  if (!trace) {
+    node.incInFlight();
+    try {
+      return await run();
+    } catch (e) {
+      throw asBlockError(e);
+    } finally {
+      node.decInFlight();
+    }
+  }
+  const id = node.graph.requestId();
+  trace({ kind: 'request-start', id, node: node.nodeName, op, offset, bytes });
+  node.incInFlight();
+  let errno = 0;
+  try {
+    return await run();
+  } catch (e) {
+    const err = asBlockError(e);
+    errno = toErrno(err);
+    throw err;
+  } finally {
+    node.decInFlight();
+    trace({ kind: 'request-done', id, node: node.nodeName, op, offset, bytes, errno });
+  }
+}
+
+// ---- tracked requests (serialisation of read-modify-write) -------------------------------
+
+function overlaps(a: TrackedRequest, offset: number, bytes: number): boolean {
+  return a.offset < offset + bytes && offset < a.offset + a.bytes;
+}
+
+function findConflict(node: BlockNode, offset: number, bytes: number, serialising: boolean): TrackedRequest | null {
+  for (const other of node.tracked) {
+    if ((other.serialising || serialising) && overlaps(other, offset, bytes)) return other;
+  }
+  return null;
+}
+
+/**
+ * Register a request; a request conflicts with an overlapping one when either is serialising
+ * and then waits for it. Synchronous when there is no conflict (the common case).
+ */
+function beginRequest(node: BlockNode, offset: number, bytes: number, serialising: boolean): TrackedRequest | Promise<TrackedRequest> {
+  if (findConflict(node, offset, bytes, serialising)) return waitAndBegin(node, offset, bytes, serialising);
+  const req: TrackedRequest = { offset, bytes, serialising, waiters: null };
+  node.tracked.add(req);
+  return req;
+}
+
+async function waitAndBegin(node: BlockNode, offset: number, bytes: number, serialising: boolean): Promise<TrackedRequest> {
+  for (let c = findConflict(node, offset, bytes, serialising); c; c = findConflict(node, offset, bytes, serialising)) {
+    const conflict = c;
+    await new Promise<void>((resolve) => (conflict.waiters ??= []).push(resolve));
+  }
+  const req: TrackedRequest = { offset, bytes, serialising, waiters: null };
+  node.tracked.add(req);
+  return req;
+}
+
+function endRequest(node: BlockNode, req: TrackedRequest): void {
+  node.tracked.delete(req);
+  if (req.waiters) for (const w of req.waiters) w();
+}
+
+// ---- read ---------------------------------------------------------------------------------
+
+export function bdrvPreadv(child: BdrvChild, offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
+  const node = child.node;
+  checkRequest(offset, bytes);
+  return traced(node, 'read', offset, bytes, async () => {
+    const align = node.limits.requestAlignment;
+    const start = offset - (offset % align);
+    const endRaw = offset + bytes;
+    const end = endRaw % align === 0 ? endRaw : endRaw + align - (endRaw % align);
+    if (start === offset && end === endRaw) {
+      await alignedPreadv(node, offset, bytes, buf, flags);
+      return;
+    }
+    const bounce = new Uint8Array(end - start);
+    await alignedPreadv(node, start, end - start, bounce, flags);
+    buf.set(bounce.subarray(offset - start, offset - start + bytes));
+  });
+}
+
+/** bdrv_aligned_preadv: zero-fills beyond the end of the node, splits by max-transfer. */
+async function alignedPreadv(node: BlockNode, offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
+  const begun = beginRequest(node, offset, bytes, false);
+  const tracked = begun instanceof Promise ? await begun : begun;
+  try {
+    const total = roundUp(node.totalBytes, 512);
+    const readable = Math.max(0, Math.min(bytes, total - offset));
+    const maxTransfer = node.limits.maxTransfer || MAX_BOUNCE_BUFFER * 64;
+    let done = 0;
+    while (done < readable) {
+      const n = Math.min(readable - done, maxTransfer);
+      await node.drv.preadv(offset + done, n, n === bytes ? buf : buf.subarray(done, done + n), flags);
+      done += n;
+    }
+    if (readable < bytes) buf.fill(0, readable);
+  } finally {
+    endRequest(node, tracked);
+  }
+}
+
+// ---- write --------------------------------------------------------------------------------
+
+function assertWritable(node: BlockNode): void {
+  if (node.readOnly) throw new BlockError(EPERM);
+}
+
+export function bdrvPwritev(child: BdrvChild, offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
+  const node = child.node;
+  checkRequest(offset, bytes);
+  assertWritable(node);
+  return traced(node, 'write', offset, bytes, async () => {
+    const align = node.limits.requestAlignment;
+    if (offset % align === 0 && bytes % align === 0) {
+      const begun = beginRequest(node, offset, bytes, false);
+      const req = begun instanceof Promise ? await begun : begun;
+      try {
+        await alignedPwritev(node, offset, bytes, buf, flags, false);
+      } finally {
+        endRequest(node, req);
+      }
+      return;
+    }
+    await paddedPwritev(node, offset, bytes, buf, flags);
+  });
+}
+
+export function bdrvPwriteZeroes(child: BdrvChild, offset: number, bytes: number, flags: number): Promise<void> {
+  const node = child.node;
+  checkRequest(offset, bytes);
+  assertWritable(node);
+  if (!node.flags.unmap) flags &= ~BDRV_REQ_MAY_UNMAP;
+  return traced(node, 'write-zeroes', offset, bytes, async () => {
+    const align = node.limits.requestAlignment;
+    if (offset % align === 0 && bytes % align === 0) {
+      const req = await beginRequest(node, offset, bytes, false);
+      try {
+        await alignedPwritev(node, offset, bytes, null, flags, false);
+      } finally {
+        endRequest(node, req);
+      }
+      return;
+    }
+    await paddedPwritev(node, offset, bytes, null, flags);
+  });
+}
+
+export function bdrvPwriteCompressed(child: BdrvChild, offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  const node = child.node;
+  checkRequest(offset, bytes);
+  assertWritable(node);
+  return traced(node, 'write-compressed', offset, bytes, async () => {
+    const req = await beginRequest(node, offset, bytes, false);
+    try {
+      // Compressed writes fire neither pwritev nor pwritev_zero, only pwritev_done.
+      try {
+        await node.drv.pwriteCompressed(offset, bytes, buf);
+      } finally {
+        const done = fire(node, 'pwritev_done');
+        if (done) await done;
+        finishWrite(node, offset, bytes);
+      }
+    } finally {
+      endRequest(node, req);
+    }
+  });
+}
+
+/**
+ * An unaligned write: one serialising request over the aligned range; read the partial head and
+ * tail blocks, merge, write back (bdrv_padding_rmw_read). A zero write keeps its aligned middle
+ * a zero write and writes only the padded edges as data (bdrv_co_do_zero_pwritev).
+ */
+async function paddedPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array | null, flags: number): Promise<void> {
+  const align = node.limits.requestAlignment;
+  const end = offset + bytes;
+  const start = offset - (offset % align);
+  const alignedEnd = end % align === 0 ? end : end + align - (end % align);
+  const req = await beginRequest(node, start, alignedEnd - start, true);
+  try {
+    const head = offset !== start;
+    const tail = end !== alignedEnd;
+    const paddedLen = alignedEnd - start;
+    if (buf) {
+      const bounce = new Uint8Array(paddedLen);
+      await rmwRead(node, start, alignedEnd, bounce, head, tail);
+      bounce.set(buf, offset - start);
+      await alignedPwritev(node, start, paddedLen, bounce, flags, true);
+      return;
+    }
+    // Zero write: data-write the padded head block, zero-write the middle, data-write the tail.
+    if (paddedLen === align || (head && tail && paddedLen === 2 * align)) {
+      const bounce = new Uint8Array(paddedLen);
+      await rmwRead(node, start, alignedEnd, bounce, head, tail);
+      bounce.fill(0, offset - start, end - start);
+      await alignedPwritev(node, start, paddedLen, bounce, flags & ~BDRV_REQ_MAY_UNMAP, true);
+      return;
+    }
+    let midStart = start;
+    let midEnd = alignedEnd;
+    if (head) {
+      const block = new Uint8Array(align);
+      await rmwRead(node, start, start + align, block, true, false);
+      block.fill(0, offset - start);
+      await alignedPwritev(node, start, align, block, flags & ~BDRV_REQ_MAY_UNMAP, true);
+      midStart = start + align;
+    }
+    if (tail) midEnd = alignedEnd - align;
+    if (midEnd > midStart) await alignedPwritev(node, midStart, midEnd - midStart, null, flags, true);
+    if (tail) {
+      const block = new Uint8Array(align);
+      await rmwRead(node, alignedEnd - align, alignedEnd, block, false, true);
+      block.fill(0, 0, end - (alignedEnd - align));
+      await alignedPwritev(node, alignedEnd - align, align, block, flags & ~BDRV_REQ_MAY_UNMAP, true);
+    }
+  } finally {
+    endRequest(node, req);
+  }
+}
+
+/** Read the partial head/tail blocks of [start, end) into bounce, firing the rmw events. */
+async function rmwRead(node: BlockNode, start: number, end: number, bounce: Uint8Array, head: boolean, tail: boolean): Promise<void> {
+  const align = node.limits.requestAlignment;
+  const len = end - start;
+  const merge = head && tail && len <= 2 * align;
+  if (head || merge) {
+    const n = merge ? len : align;
+    await fireAwait(node, head ? 'pwritev_rmw_head' : null);
+    await fireAwait(node, merge && tail ? 'pwritev_rmw_tail' : null);
+    await rawRead(node, start, n, bounce.subarray(0, n));
+    await fireAwait(node, head ? 'pwritev_rmw_after_head' : null);
+    await fireAwait(node, merge && tail ? 'pwritev_rmw_after_tail' : null);
+    if (merge) return;
+  }
+  if (tail) {
+    await fireAwait(node, 'pwritev_rmw_tail');
+    await rawRead(node, end - align, align, bounce.subarray(len - align));
+    await fireAwait(node, 'pwritev_rmw_after_tail');
+  }
+}
+
+async function fireAwait(node: BlockNode, event: BlkdebugEvent | null): Promise<void> {
+  if (event === null) return;
+  const p = fire(node, event);
+  if (p) await p;
+}
+
+/** An aligned read inside an already tracked (serialising) request: no second tracking. */
+async function rawRead(node: BlockNode, offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  const total = roundUp(node.totalBytes, 512);
+  const readable = Math.max(0, Math.min(bytes, total - offset));
+  if (readable > 0) await node.drv.preadv(offset, readable, readable === bytes ? buf : buf.subarray(0, readable), 0);
+  if (readable < bytes) buf.fill(0, readable);
+}
+
+/** bdrv_aligned_pwritev: events, the driver call (or write-zeroes), FUA emulation, generations. */
+async function alignedPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array | null, flags: number, _serialising: boolean): Promise<void> {
+  const before = fire(node, buf ? 'pwritev' : 'pwritev_zero');
+  if (before) await before;
+  try {
+    if (buf) await driverPwritev(node, offset, bytes, buf, flags);
+    else await doPwriteZeroes(node, offset, bytes, flags);
+  } finally {
+    const after = fire(node, 'pwritev_done');
+    if (after) await after;
+    finishWrite(node, offset, bytes);
+  }
+}
+
+function finishWrite(node: BlockNode, offset: number, bytes: number): void {
+  node.writeGen++;
+  if (offset + bytes > node.totalBytes) node.totalBytes = offset + bytes;
+}
+
+/** bdrv_driver_pwritev: split by max-transfer; emulate FUA with a flush when unsupported. */
+async function driverPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
+  const drv = node.drv;
+  const emulateFua = (flags & BDRV_REQ_FUA) !== 0 && (drv.supportedWriteFlags & BDRV_REQ_FUA) === 0;
+  const passFlags = flags & drv.supportedWriteFlags;
+  const maxTransfer = node.limits.maxTransfer;
+  if (!maxTransfer || bytes <= maxTransfer) {
+    await drv.pwritev(offset, bytes, buf, passFlags);
+  } else {
+    for (let done = 0; done < bytes; ) {
+      const n = Math.min(bytes - done, maxTransfer);
+      await drv.pwritev(offset + done, n, buf.subarray(done, done + n), passFlags);
+      done += n;
+    }
+  }
+  if (emulateFua) await bdrvFlush(node);
+}
+
+/** bdrv_co_do_pwrite_zeroes: the driver's write-zeroes, or a zeroed buffer when it has none. */
+async function doPwriteZeroes(node: BlockNode, offset: number, bytes: number, flags: number): Promise<void> {
+  const drv = node.drv;
+  const zeroFlags = flags & ~BDRV_REQ_FUA & ~BDRV_REQ_NO_FALLBACK;
+  const maxZeroes = node.limits.maxPwriteZeroes || 2 ** 31 - node.limits.requestAlignment;
+  let needFlush = (flags & BDRV_REQ_FUA) !== 0 && (drv.supportedZeroFlags & BDRV_REQ_FUA) === 0;
+  for (let done = 0; done < bytes; ) {
+    const n = Math.min(bytes - done, maxZeroes);
+    try {
+      await drv.pwriteZeroes(offset + done, n, zeroFlags & drv.supportedZeroFlags);
+    } catch (e) {
+      if (!(e instanceof BlockError) || e.errno !== ENOTSUP || (flags & BDRV_REQ_NO_FALLBACK) !== 0) throw e;
+      // Fallback: write a zeroed buffer, at most a bounce buffer (or max-transfer) at a time.
+      const chunk = Math.min(node.limits.maxTransfer || MAX_BOUNCE_BUFFER, MAX_BOUNCE_BUFFER);
+      for (let f = 0; f < n; ) {
+        const m = Math.min(n - f, chunk);
+        await drv.pwritev(offset + done + f, m, zeroes(m), flags & BDRV_REQ_FUA & drv.supportedWriteFlags);
+        f += m;
+      }
+      needFlush = (flags & BDRV_REQ_FUA) !== 0 && (drv.supportedWriteFlags & BDRV_REQ_FUA) === 0;
+    }
+    done += n;
+  }
+  if (needFlush) await bdrvFlush(node);
+}
+
+// ---- discard ------------------------------------------------------------------------------
+
+export function bdrvPdiscard(child: BdrvChild, offset: number, bytes: number): Promise<void> {
+  const node = child.node;
+  checkRequest(offset, bytes);
+  assertWritable(node);
+  // Discard is advisory: disabled (discard=ignore) means success without doing anything.
+  if (!node.flags.unmap) return Promise.resolve();
+  return traced(node, 'discard', offset, bytes, async () => {
+    const align = Math.max(node.limits.requestAlignment, node.limits.pdiscardAlignment || 1);
+    // Unaligned head and tail cannot be discarded: skip them.
+    const start = offset % align === 0 ? offset : offset + align - (offset % align);
+    const end = offset + bytes - ((offset + bytes) % align);
+    if (end <= start) return;
+    const req = await beginRequest(node, start, end - start, false);
+    try {
+      const max = node.limits.maxPdiscard || 2 ** 31 - align;
+      for (let done = start; done < end; ) {
+        const n = Math.min(end - done, max);
+        try {
+          await node.drv.pdiscard(done, n);
+        } catch (e) {
+          if (!(e instanceof BlockError) || e.errno !== ENOTSUP) throw e;
+        }
+        done += n;
+      }
+    } finally {
+      node.writeGen++;
+      endRequest(node, req);
+    }
+  });
+}
+
+// ---- flush --------------------------------------------------------------------------------
+
+/**
+ * bdrv_co_flush: flush_to_os then (if anything was written since the last flush and the node
+ * may flush) flush_to_disk, both announced on the primary child; then every child that can be
+ * written (the backing file is only read) is flushed. One flush at a time per node.
+ */
+export async function bdrvFlush(node: BlockNode): Promise<void> {
+  if (!node.drv || node.readOnly) return;
+  node.incInFlight();
+  try {
+    const currentGen = node.writeGen;
+    while (node.activeFlush) await node.activeFlush;
+    let release!: () => void;
+    node.activeFlush = new Promise<void>((r) => (release = r));
+    let ok = false;
+    try {
+      const primary = node.primaryChild;
+      if (primary) await fireAwait(primary.node, 'flush_to_os');
+      await node.drv.flushToOs();
+      if (!node.flags.noFlush && node.flushedGen !== currentGen) {
+        if (primary) await fireAwait(primary.node, 'flush_to_disk');
+        await node.drv.flushToDisk();
+      }
+      let firstError: unknown = null;
+      for (const child of node.children) {
+        if (child.role === 'backing') continue;
+        try {
+          await bdrvFlush(child.node);
+        } catch (e) {
+          firstError ??= e;
+        }
+      }
+      if (firstError) throw firstError;
+      ok = true;
+    } finally {
+      if (ok) node.flushedGen = currentGen;
+      node.activeFlush = null;
+      release();
+    }
+  } catch (e) {
+    throw asBlockError(e);
+  } finally {
+    node.decInFlight();
+  }
+}
+
+// ---- block status, length, truncate, vmstate ----------------------------------------------
+
+export function bdrvGetLength(node: BlockNode): Promise<number> {
+  return Promise.resolve(roundUp(node.totalBytes, 512));
+}
+
+export function roundUp(n: number, align: number): number {
+  const r = n % align;
+  return r === 0 ? n : n + align - r;
+}
+
+/**
+ * bdrv_co_block_status: clamps to the end of the node, asks the driver over the aligned range,
+ * follows BDRV_BLOCK_RAW down to the file, and marks data or zero ranges ALLOCATED.
+ */
+export async function bdrvBlockStatus(node: BlockNode, offset: number, bytes: number, wantZero: boolean): Promise<BlockStatus> {
+  const total = roundUp(node.totalBytes, 512);
+  if (offset >= total) return { status: BDRV_BLOCK_EOF, pnum: 0 };
+  bytes = Math.min(bytes, total - offset);
+  return traced(node, 'block-status', offset, bytes, async () => {
+    const align = node.limits.requestAlignment;
+    const alignedOffset = offset - (offset % align);
+    const alignedBytes = roundUp(offset + bytes, align) - alignedOffset;
+    const res = await node.drv.blockStatus(alignedOffset, alignedBytes, wantZero);
+    const skew = offset - alignedOffset;
+    let pnum = Math.min(res.pnum - skew, bytes);
+    if (pnum <= 0) pnum = Math.min(bytes, align);
+    let status = res.status;
+    let map = res.map !== undefined ? res.map + skew : undefined;
+    let file = res.file;
+    if (status & BDRV_BLOCK_RAW) {
+      if (!file || map === undefined) throw new BlockError(EIO);
+      const inner = await bdrvBlockStatus(file.node, map, pnum, wantZero);
+      status = inner.status;
+      pnum = inner.pnum;
+      map = inner.map;
+      file = inner.file;
+    } else if (status & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) {
+      status |= BDRV_BLOCK_ALLOCATED;
+    }
+    if (offset + pnum === total) status |= BDRV_BLOCK_EOF;
+    return { status, pnum, map, file };
+  });
+}
+
+/** bdrv_is_allocated: the top node only. */
+export async function bdrvIsAllocated(node: BlockNode, offset: number, bytes: number): Promise<{ allocated: boolean; pnum: number }> {
+  const res = await bdrvBlockStatus(node, offset, bytes, false);
+  return { allocated: (res.status & BDRV_BLOCK_ALLOCATED) !== 0, pnum: res.pnum };
+}
+
+/** bdrv_is_allocated_above(top, NULL): allocated in any node of the backing chain. */
+export async function bdrvIsAllocatedAbove(top: BlockNode, offset: number, bytes: number): Promise<{ allocated: boolean; pnum: number }> {
+  let pnum = bytes;
+  for (let n: BlockNode | undefined = top; n; n = n.childNamed('backing')?.node) {
+    const len = roundUp(n.totalBytes, 512);
+    if (offset >= len && n !== top) break;
+    const res = await bdrvIsAllocated(n, offset, pnum);
+    if (res.allocated) return res;
+    if (res.pnum > 0) pnum = Math.min(pnum, res.pnum);
+    if (res.pnum === 0 && n === top) return res;
+  }
+  return { allocated: false, pnum };
+}
+
+export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, prealloc: PreallocMode): Promise<void> {
+  const node = child.node;
+  if (offset < 0) return Promise.reject(new QemuError('Image size cannot be negative', EINVAL));
+  if (node.readOnly) return Promise.reject(new QemuError('Image is read-only', EACCES));
+  return traced(node, 'truncate', offset, 0, async () => {
+    const req = await beginRequest(node, Math.min(offset, node.totalBytes), Number.MAX_SAFE_INTEGER - offset, true);
+    try {
+      await node.drv.truncate(offset, exact, prealloc);
+      node.totalBytes = await node.drv.getLength();
+      node.writeGen++;
+      // Parents that follow this node's size (raw without size=, filters) see the new length.
+      for (const other of node.graph.nodes) {
+        if (other !== node && other.children.some((c) => c.node === node)) other.totalBytes = await other.drv.getLength();
+      }
+    } finally {
+      endRequest(node, req);
+    }
+  });
+}
+
+export async function bdrvSaveVmstate(node: BlockNode, pos: number, bytes: number, buf: Uint8Array): Promise<void> {
+  checkRequest(pos, bytes);
+  node.incInFlight();
+  try {
+    await node.drv.saveVmstate(pos, bytes, buf);
+  } catch (e) {
+    throw asBlockError(e);
+  } finally {
+    node.decInFlight();
+  }
+}
+
+export async function bdrvLoadVmstate(node: BlockNode, pos: number, bytes: number, buf: Uint8Array): Promise<void> {
+  checkRequest(pos, bytes);
+  node.incInFlight();
+  try {
+    await node.drv.loadVmstate(pos, bytes, buf);
+  } catch (e) {
+    throw asBlockError(e);
+  } finally {
+    node.decInFlight();
+  }
+}

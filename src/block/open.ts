@@ -1,0 +1,285 @@
+// Opening a graph from what qemu-io accepts (bdrv_open): a filename with format probing,
+// `-f FMT`, protocol prefixes, `json:{...}` filenames, `-o key=value` options and --image-opts.
+import type { BlockBackendApi, CacheMode, OpenRequest } from './block-backend-api';
+import { BlockBackend } from './block-backend';
+import type { BlockHost } from './block-host';
+import { BdrvChild, type ChildRole } from './child';
+import type { BlockDriver } from './driver';
+import { QemuError, strerror, toErrno } from './errors';
+import { bdrvPreadv } from './io';
+import { parseJsonFilename } from './json-filename';
+import { BlockGraph, BlockNode, DEFAULT_LIMITS, type NodeFlags } from './node';
+import type { ChildOpenOptions, OpenContext } from './open-context';
+import { extractSubdict, OptionReader, parseKeyValueOptions, qdictFromStrings, type QDict } from './qdict';
+import { findDriver, findProtocolDriver, PROBE_BUF_SIZE, probeFormat } from './registry';
+
+export interface OpenHooks {
+  /** Non-fatal messages QEMU prints to stderr at open (e.g. the "probing guessed raw" WARNING), verbatim with trailing newline. */
+  warn(text: string): void;
+}
+
+/** Per-mode flags: [cache.direct, cache.no-flush, write cache enabled] (bdrv_parse_cache_mode). */
+export const CACHE_MODES: Record<CacheMode, { direct: boolean; noFlush: boolean; writeback: boolean }> = {
+  none: { direct: true, noFlush: false, writeback: true },
+  off: { direct: true, noFlush: false, writeback: true },
+  writeback: { direct: false, noFlush: false, writeback: true },
+  writethrough: { direct: false, noFlush: false, writeback: false },
+  directsync: { direct: true, noFlush: false, writeback: false },
+  unsafe: { direct: false, noFlush: true, writeback: true },
+};
+
+const DISCARD_MODES = ['ignore', 'off', 'unmap', 'on'] as const;
+const DETECT_ZEROES = ['off', 'on', 'unmap'] as const;
+
+function probedRawWarning(filename: string): string {
+  return (
+    `WARNING: Image format was not specified for '${filename}' and probing guessed raw.\n` +
+    '         Automatically detecting the format is dangerous for raw images, write operations on block 0 will be restricted.\n' +
+    "         Specify the 'raw' format explicitly to remove the restrictions.\n"
+  );
+}
+
+/** Opens nodes and remembers them, so a failed open closes what it had opened. */
+class Opener implements OpenContext {
+  readonly opened: BlockNode[] = [];
+  /** A format's file child opened before the format (needed for probing). */
+  private readonly preopened = new Map<BlockNode, BlockNode>();
+
+  constructor(
+    readonly host: BlockHost,
+    readonly graph: BlockGraph,
+    private readonly hooks: OpenHooks,
+  ) {}
+
+  warn(text: string): void {
+    this.hooks.warn(text);
+  }
+
+  async openChild(parent: BlockNode, options: QDict, name: string, role: ChildRole, opts: ChildOpenOptions = {}): Promise<BdrvChild> {
+    const pre = name === 'file' ? this.preopened.get(parent) : undefined;
+    let childNode: BlockNode | undefined = pre;
+    if (!childNode) {
+      const ref = options.get(name);
+      options.delete(name);
+      const sub = extractSubdict(options, name);
+      if (typeof ref === 'string' && sub.size === 0) {
+        childNode = this.findNode(ref);
+      } else if (opts.filename === undefined && sub.size === 0) {
+        if (opts.optional) return null as unknown as BdrvChild;
+        throw new QemuError(`A block device must be specified for "${name}"`);
+      } else {
+        childNode = await this.openNode(opts.filename, sub, parent.flags, opts.protocolOnly ?? false);
+      }
+    }
+    const child = new BdrvChild(name, childNode, role, parent);
+    parent.children.push(child);
+    return child;
+  }
+
+  private findNode(name: string): BlockNode {
+    for (const n of this.graph.nodes) if (n.nodeName === name) return n;
+    throw new QemuError(`Cannot find device='${name}' nor node-name='${name}'`);
+  }
+
+  /** bdrv_open_inherit: one node and (for formats) its file child. */
+  async openNode(filename: string | undefined, options: QDict, parentFlags: NodeFlags, protocolOnly: boolean): Promise<BlockNode> {
+    if (filename !== undefined && filename.startsWith('json:')) {
+      const json = parseJsonFilename(filename.slice(5));
+      // Options given explicitly win over the ones in the json: filename.
+      for (const [k, v] of json) if (!options.has(k)) options.set(k, v);
+      filename = undefined;
+    }
+    const flags = this.takeNodeFlags(options, parentFlags);
+    const nodeName = this.takeNodeName(options);
+    const driverValue = options.get('driver');
+    options.delete('driver');
+    let drv: BlockDriver | undefined;
+    if (typeof driverValue === 'string') {
+      drv = findDriver(driverValue);
+      if (!drv) throw new QemuError(`Unknown driver '${driverValue}'`);
+    }
+
+    if (!drv && protocolOnly) {
+      const fname = filename ?? stringOption(options, 'filename');
+      if (fname === undefined) throw new QemuError('Must specify either driver or file');
+      drv = findProtocolFor(fname);
+    }
+    if (drv && !drv.isFormat) return this.openProtocol(drv, filename, options, flags, nodeName);
+
+    // A format: open its file child first, probe the format from it if none was given.
+    const optFilename = stringOption(options, 'filename');
+    options.delete('filename');
+    const fileRef = options.get('file');
+    options.delete('file');
+    const fileOpts = extractSubdict(options, 'file');
+    const fname = filename ?? optFilename;
+    if (!drv && fname === undefined && fileOpts.size === 0 && fileRef === undefined) {
+      throw new QemuError('Must specify either driver or file');
+    }
+    let fileNode: BlockNode;
+    if (typeof fileRef === 'string' && fileOpts.size === 0) {
+      fileNode = this.findNode(fileRef);
+    } else if (fname === undefined && fileOpts.size === 0) {
+      throw new QemuError('A block device must be specified for "file"');
+    } else {
+      fileNode = await this.openNode(fname, fileOpts, flags, true);
+    }
+    let probed = false;
+    if (!drv) {
+      drv = await this.probe(fileNode);
+      probed = true;
+      if (drv.formatName === 'raw') this.warn(probedRawWarning(fileNode.filename));
+    }
+    const node = new BlockNode(this.graph, drv, nodeName ?? this.graph.autoNodeName(), fileNode.filename, flags);
+    node.probed = probed;
+    this.preopened.set(node, fileNode);
+    this.opened.push(node);
+    node.drv = await drv.open(node, options, this);
+    this.preopened.delete(node);
+    const left = [...options.keys()];
+    if (left.length > 0) throw new QemuError(`Block format '${drv.formatName}' does not support the option '${left[0]}'`);
+    await finishNode(node);
+    return node;
+  }
+
+  private async openProtocol(drv: BlockDriver, filename: string | undefined, options: QDict, flags: NodeFlags, nodeName: string | undefined): Promise<BlockNode> {
+    if (filename !== undefined) {
+      if (options.has('filename')) throw new QemuError("Can't specify 'file' and 'filename' options at the same time");
+      if (drv.parseFilename) drv.parseFilename(filename, options);
+      else options.set('filename', filename);
+    }
+    const node = new BlockNode(this.graph, drv, nodeName ?? this.graph.autoNodeName(), filename ?? stringOption(options, 'filename') ?? '', flags);
+    this.opened.push(node);
+    node.drv = await drv.open(node, options, this);
+    const left = [...options.keys()];
+    if (left.length > 0) throw new QemuError(`Block protocol '${drv.formatName}' doesn't support the option '${left[0]}'`);
+    await finishNode(node);
+    return node;
+  }
+
+  /** find_image_format: read block 0 and let every format score it. */
+  private async probe(fileNode: BlockNode): Promise<BlockDriver> {
+    const raw = findDriver('raw');
+    if (!raw) throw new QemuError("Unknown driver 'raw'");
+    if (fileNode.totalBytes === 0) return raw;
+    const buf = new Uint8Array(PROBE_BUF_SIZE);
+    try {
+      const edge = new BdrvChild('probe', fileNode, 'file', null);
+      await bdrvPreadv(edge, 0, Math.min(PROBE_BUF_SIZE, roundUpSector(fileNode.totalBytes)), buf.subarray(0, Math.min(PROBE_BUF_SIZE, roundUpSector(fileNode.totalBytes))), 0);
+    } catch (e) {
+      throw new QemuError(`Could not read image for determining its format: ${strerror(toErrno(e))}`, toErrno(e));
+    }
+    const drv = probeFormat(buf, fileNode.filename);
+    if (!drv) throw new QemuError('Could not determine image format: No compatible format found');
+    return drv;
+  }
+
+  /** The generic per-node options (bdrv_runtime_opts), inheriting the parent's flags. */
+  private takeNodeFlags(options: QDict, parent: NodeFlags): NodeFlags {
+    const opts = new OptionReader(options);
+    const flags: NodeFlags = { ...parent };
+    const ro = opts.takeBool('read-only');
+    if (ro !== undefined) flags.readOnly = ro;
+    opts.takeBool('auto-read-only');
+    opts.takeBool('force-share');
+    const direct = opts.takeBool('cache.direct');
+    if (direct !== undefined) flags.direct = direct;
+    const noFlush = opts.takeBool('cache.no-flush');
+    if (noFlush !== undefined) flags.noFlush = noFlush;
+    const discard = options.has('discard') ? options.get('discard') : undefined;
+    if (discard !== undefined) {
+      options.delete('discard');
+      if (!(DISCARD_MODES as readonly unknown[]).includes(discard)) throw new QemuError('Invalid discard option');
+      flags.unmap = discard === 'unmap' || discard === 'on';
+    }
+    opts.takeEnum('detect-zeroes', DETECT_ZEROES);
+    return flags;
+  }
+
+  private takeNodeName(options: QDict): string | undefined {
+    const name = new OptionReader(options).takeString('node-name');
+    if (name === undefined) return undefined;
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,30}$/.test(name)) throw new QemuError(`Invalid node-name: '${name}'`);
+    for (const n of this.graph.nodes) {
+      if (n.nodeName === name) throw new QemuError(`Duplicate nodes with node-name='${name}'`);
+    }
+    return name;
+  }
+}
+
+function stringOption(options: QDict, key: string): string | undefined {
+  const v = options.get(key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function roundUpSector(n: number): number {
+  return Math.ceil(n / 512) * 512;
+}
+
+/** bdrv_find_protocol: `prefix:` before any '/' names a protocol; otherwise it is a host file. */
+function findProtocolFor(filename: string): BlockDriver {
+  const colon = filename.indexOf(':');
+  const slash = filename.indexOf('/');
+  if (colon > 0 && (slash < 0 || colon < slash)) {
+    const prefix = filename.slice(0, colon);
+    const drv = findProtocolDriver(prefix);
+    if (!drv) throw new QemuError(`Unknown protocol '${prefix}'`);
+    return drv;
+  }
+  const file = findDriver('file');
+  if (!file) throw new QemuError("Unknown protocol 'file'");
+  return file;
+}
+
+/** Limits and length once the driver is open (bdrv_refresh_limits, refresh_total_sectors). */
+async function finishNode(node: BlockNode): Promise<void> {
+  node.limits = { ...DEFAULT_LIMITS, ...node.drv.limits };
+  node.totalBytes = await node.drv.getLength();
+}
+
+/** Close nodes top-down (parents before their children). */
+export async function closeNodes(nodes: readonly BlockNode[]): Promise<void> {
+  for (const n of [...nodes].reverse()) {
+    try {
+      if (n.drv) await n.drv.close();
+    } catch {
+      // Closing is best effort: an error here must not hide the error that got us here.
+    }
+    n.graph.nodes.delete(n);
+  }
+}
+
+/** Open an image the way qemu-io's open does. Throws QemuError with QEMU's message text (without the "can't open device X: " prefix). */
+export async function openBlockBackend(host: BlockHost, req: OpenRequest, hooks: OpenHooks): Promise<BlockBackendApi & BlockBackend> {
+  const graph = new BlockGraph();
+  let filename = req.filename;
+  let options: QDict;
+  if (req.imageOpts) {
+    options = qdictFromStrings(parseKeyValueOptions(filename ?? '', (t) => hooks.warn(`qemu-io: warning: ${t}`)));
+    filename = undefined;
+  } else {
+    options = qdictFromStrings(req.options ?? {});
+  }
+  if (req.format !== undefined) options.set('driver', req.format);
+  if (req.snapshot) {
+    throw new QemuError('snapshot mode (-s) needs a qcow2 overlay, which blkstudio cannot create yet', 95);
+  }
+  const cache = CACHE_MODES[req.cache ?? 'writethrough'];
+  const flags: NodeFlags = {
+    readOnly: req.readOnly ?? false,
+    direct: cache.direct,
+    noFlush: cache.noFlush,
+    unmap: req.discard === undefined || req.discard === 'unmap' || req.discard === 'on',
+  };
+  const opener = new Opener(host, graph, hooks);
+  try {
+    const root = await opener.openNode(filename, options, flags, false);
+    if (req.aio === 'native' && !root.flags.direct) {
+      throw new QemuError('aio=native was specified, but it requires cache.direct=on, which was not specified.');
+    }
+    return new BlockBackend(root, cache.writeback, req.copyOnRead ?? false);
+  } catch (e) {
+    await closeNodes(opener.opened);
+    throw e;
+  }
+}

@@ -1,0 +1,177 @@
+// Block options as QEMU handles them: one flat dictionary with dotted keys ("file.filename"),
+// filled from QemuOpts strings (`-o`, --image-opts) or from json: filenames (flattened).
+import { QemuError } from './errors';
+
+/** A scalar option value. JSON gives numbers and booleans; QemuOpts gives strings. */
+export type QValue = string | number | boolean | null;
+export type QDict = Map<string, QValue>;
+
+export interface KeyValueWarning {
+  (text: string): void;
+}
+
+/**
+ * Parse QemuOpts syntax `key=value,key2=value2` (",," is a literal comma). A bare `key` is the
+ * deprecated short-form boolean (`key=on`, `nokey` = off) and draws QEMU's warning.
+ */
+export function parseKeyValueOptions(text: string, warn?: KeyValueWarning): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  while (i < text.length) {
+    // Option name runs to '=' or ','.
+    let nameEnd = i;
+    while (nameEnd < text.length && text[nameEnd] !== '=' && text[nameEnd] !== ',') nameEnd++;
+    const name = text.slice(i, nameEnd);
+    if (text[nameEnd] !== '=') {
+      // Short-form boolean.
+      const [key, value] = name.startsWith('no') ? [name.slice(2), 'off'] : [name, 'on'];
+      warn?.(`short-form boolean option '${name}' deprecated\nPlease use ${key}=${value} instead\n`);
+      out[key] = value;
+      i = nameEnd + 1;
+      continue;
+    }
+    // Value runs to a single ',' (",," is an escaped comma).
+    let value = '';
+    let j = nameEnd + 1;
+    while (j < text.length) {
+      if (text[j] === ',') {
+        if (text[j + 1] === ',') {
+          value += ',';
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      value += text[j];
+      j++;
+    }
+    out[name] = value;
+    i = j + 1;
+  }
+  return out;
+}
+
+export function qdictFromStrings(opts: Record<string, string>): QDict {
+  return new Map(Object.entries(opts));
+}
+
+/** Flatten nested JSON into dotted keys the way qdict_flatten does (lists become .0, .1 ...). */
+export function flattenInto(dict: QDict, value: unknown, prefix: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, idx) => flattenInto(dict, v, prefix ? `${prefix}.${idx}` : String(idx)));
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      flattenInto(dict, v, prefix ? `${prefix}.${k}` : k);
+    }
+    return;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) {
+    dict.set(prefix, value);
+  }
+}
+
+/** Take every `prefix.*` entry out of dict into a new dict with the prefix stripped (qdict_extract_subqdict). */
+export function extractSubdict(dict: QDict, prefix: string): QDict {
+  const sub: QDict = new Map();
+  const p = `${prefix}.`;
+  for (const [k, v] of [...dict]) {
+    if (k.startsWith(p)) {
+      sub.set(k.slice(p.length), v);
+      dict.delete(k);
+    }
+  }
+  return sub;
+}
+
+/** The string form QemuOpts gives a JSON scalar (qemu_opts_from_qdict_entry). */
+export function qvalueToString(v: QValue): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  return undefined;
+}
+
+/** A typed reader over a node's options that removes what it consumes, with QEMU's messages. */
+export class OptionReader {
+  constructor(private readonly dict: QDict) {}
+
+  has(key: string): boolean {
+    return this.dict.has(key);
+  }
+
+  /** Remove and return a string option; numbers and booleans convert as QemuOpts does. */
+  takeString(key: string): string | undefined {
+    if (!this.dict.has(key)) return undefined;
+    const v = this.dict.get(key) ?? null;
+    this.dict.delete(key);
+    return qvalueToString(v);
+  }
+
+  takeSize(key: string): number | undefined {
+    const s = this.takeString(key);
+    if (s === undefined) return undefined;
+    const n = parseOptionSize(s);
+    if (n === undefined) {
+      throw new QemuError(
+        `Parameter '${key}' expects a non-negative number below 2^64\n` +
+          'Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n' +
+          'and exabytes, respectively.',
+      );
+    }
+    return n;
+  }
+
+  takeBool(key: string): boolean | undefined {
+    const s = this.takeString(key);
+    if (s === undefined) return undefined;
+    if (s === 'on' || s === 'yes' || s === 'true' || s === 'y') return true;
+    if (s === 'off' || s === 'no' || s === 'false' || s === 'n') return false;
+    throw new QemuError(`Parameter '${key}' expects 'on' or 'off'`);
+  }
+
+  takeNumber(key: string): number | undefined {
+    const s = this.takeString(key);
+    if (s === undefined) return undefined;
+    if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(s)) {
+      throw new QemuError(`Parameter '${key}' expects a number`);
+    }
+    return Number(s);
+  }
+
+  /** An enum option: QEMU says "invalid parameter value: X" for unknown values. */
+  takeEnum<T extends string>(key: string, values: readonly T[]): T | undefined {
+    const s = this.takeString(key);
+    if (s === undefined) return undefined;
+    if (!(values as readonly string[]).includes(s)) throw new QemuError(`invalid parameter value: ${s}`);
+    return s as T;
+  }
+
+  /** Keys nobody consumed, in insertion order. */
+  leftovers(): string[] {
+    return [...this.dict.keys()];
+  }
+}
+
+/**
+ * parse_option_size / qemu_strtosz with the default unit B: decimal, optional fraction with a
+ * suffix, k/M/G/T/P/E (binary), or 0x hex without fraction. undefined on any error.
+ */
+export function parseOptionSize(s: string): number | undefined {
+  const m = /^\s*(0[xX][0-9a-fA-F]+|[0-9]+(?:\.[0-9]*)?)([bBkKmMgGtTpPeE]?)$/.exec(s);
+  if (!m) return undefined;
+  const [, num, suffix] = m;
+  const units: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50, e: 2 ** 60 };
+  const unit = units[suffix.toLowerCase()];
+  if (num.startsWith('0x') || num.startsWith('0X')) {
+    if (suffix) return undefined;
+    const v = Number.parseInt(num, 16);
+    return v;
+  }
+  const v = Number(num);
+  if (num.includes('.') && unit === 1) return undefined;
+  const r = v * unit;
+  if (!Number.isFinite(r) || r >= 2 ** 64) return undefined;
+  return Math.floor(r);
+}
