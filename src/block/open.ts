@@ -181,7 +181,9 @@ class Opener implements OpenContext {
     const ro = opts.takeBool('read-only');
     if (ro !== undefined) flags.readOnly = ro;
     opts.takeBool('auto-read-only');
-    opts.takeBool('force-share');
+    if (opts.takeBool('force-share') && !flags.readOnly) {
+      throw new QemuError('force-share=on can only be used with read-only images');
+    }
     const direct = opts.takeBool('cache.direct');
     if (direct !== undefined) flags.direct = direct;
     const noFlush = opts.takeBool('cache.no-flush');
@@ -261,6 +263,8 @@ export async function openBlockBackend(host: BlockHost, req: OpenRequest, hooks:
     options = qdictFromStrings(req.options ?? {});
   }
   if (req.format !== undefined) options.set('driver', req.format);
+  // qemu-io -U sets force-share on the root node.
+  if (req.forceShare) options.set('force-share', 'on');
   if (req.snapshot) {
     throw new QemuError('snapshot mode (-s) needs a qcow2 overlay, which blkstudio cannot create yet', 95);
   }
