@@ -1,6 +1,6 @@
 // An in-memory BlockHost for block-layer unit tests: files are growable byte arrays.
 import { BlockError, ENOENT, EISDIR } from '../../../src/block/errors';
-import type { BlockHost, HostFile } from '../../../src/block/block-host';
+import type { BlockHost, HostFile, HostOpenFlags } from '../../../src/block/block-host';
 
 export class MemoryHost implements BlockHost {
   readonly files = new Map<string, Uint8Array>();
@@ -11,7 +11,7 @@ export class MemoryHost implements BlockHost {
     this.files.set(path, typeof data === 'number' ? new Uint8Array(data) : data);
   }
 
-  async openFile(path: string): Promise<HostFile> {
+  async openFile(path: string, _flags?: HostOpenFlags): Promise<HostFile> {
     if (this.dirs.has(path)) throw new BlockError(EISDIR);
     if (!this.files.has(path)) throw new BlockError(ENOENT);
     const host = this;
