@@ -1,6 +1,6 @@
 // An edge of the graph (QEMU's BdrvChild). Drivers hold these and call their methods; every call
 // goes through the gateway in io.ts, never straight into the child's driver.
-import type { BlockStatus, PreallocMode } from './driver';
+import type { BlockStatus, DriverInfo, EventRequest, PreallocMode } from './driver';
 import type { BlkdebugEvent } from './events';
 import * as io from './io';
 import type { BlockNode } from './node';
@@ -65,7 +65,11 @@ export class BdrvChild {
    * BLKDBG_EVENT(child, event): announce a step to the node below (blkdebug consumes it).
    * Returns null when nobody listens, so hot paths can skip the await: `const e = ...; if (e) await e;`
    */
-  debugEvent(event: BlkdebugEvent): Promise<void> | null {
-    return io.fireDebugEvent(this.node, event);
+  debugEvent(event: BlkdebugEvent, req?: EventRequest): Promise<void> | null {
+    return io.fireDebugEvent(this.node, event, req);
+  }
+
+  getInfo(): Promise<DriverInfo | null> {
+    return io.bdrvGetInfo(this.node);
   }
 }

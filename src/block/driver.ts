@@ -72,8 +72,15 @@ export interface DriverOps {
 }
 
 /** The debug hooks of a node that consumes blkdebug events (only blkdebug has them). */
+/** The request that fires an event, when the firing code knows it (for suspended-request views). */
+export interface EventRequest {
+  op: string;
+  offset: number;
+  bytes: number;
+}
+
 export interface DebugHooks {
-  debugEvent(event: BlkdebugEvent): Promise<void>;
+  debugEvent(event: BlkdebugEvent, req?: EventRequest): Promise<void>;
   breakpoint(event: string, tag: string): void;
   removeBreakpoint(tag: string): void;
   resume(tag: string): void;

@@ -13,6 +13,8 @@ import {
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
   type BlockStatus,
+  type DriverInfo,
+  type EventRequest,
   type PreallocMode,
 } from './driver';
 import { BlockError, EACCES, EINVAL, EIO, ENOTSUP, EPERM, QemuError, toErrno } from './errors';
@@ -48,21 +50,21 @@ function checkRequest(offset: number, bytes: number): void {
 // ---- events and tracing ---------------------------------------------------------------------
 
 /** Deliver a debug event to the node (only nodes with debug hooks, i.e. blkdebug, consume it). */
-export function bdrvDebugEvent(node: BlockNode, event: BlkdebugEvent): Promise<void> {
+export function bdrvDebugEvent(node: BlockNode, event: BlkdebugEvent, req?: EventRequest): Promise<void> {
   const trace = node.graph.trace;
   if (trace) trace({ kind: 'debug-event', node: node.nodeName, event });
   const debug = node.drv?.debug;
-  return debug ? debug.debugEvent(event) : Promise.resolve();
+  return debug ? debug.debugEvent(event, req) : Promise.resolve();
 }
 
 /** Fire an event only when somebody listens: saves a promise per request on the hot path. */
-export function fireDebugEvent(node: BlockNode, event: BlkdebugEvent): Promise<void> | null {
-  return fire(node, event);
+export function fireDebugEvent(node: BlockNode, event: BlkdebugEvent, req?: EventRequest): Promise<void> | null {
+  return fire(node, event, req);
 }
 
-function fire(node: BlockNode, event: BlkdebugEvent): Promise<void> | null {
+function fire(node: BlockNode, event: BlkdebugEvent, req?: EventRequest): Promise<void> | null {
   if (!node.graph.trace && !node.drv.debug) return null;
-  return bdrvDebugEvent(node, event);
+  return bdrvDebugEvent(node, event, req);
 }
 
 async function traced<T>(node: BlockNode, op: TraceOp, offset: number, bytes: number, run: () => Promise<T>): Promise<T> {
@@ -312,9 +314,9 @@ async function rmwRead(node: BlockNode, start: number, end: number, bounce: Uint
   }
 }
 
-async function fireAwait(node: BlockNode, event: BlkdebugEvent | null): Promise<void> {
+async function fireAwait(node: BlockNode, event: BlkdebugEvent | null, req?: EventRequest): Promise<void> {
   if (event === null) return;
-  const p = fire(node, event);
+  const p = fire(node, event, req);
   if (p) await p;
 }
 
@@ -328,13 +330,13 @@ async function rawRead(node: BlockNode, offset: number, bytes: number, buf: Uint
 
 /** bdrv_aligned_pwritev: events, the driver call (or write-zeroes), FUA emulation, generations. */
 async function alignedPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array | null, flags: number, _serialising: boolean): Promise<void> {
-  const before = fire(node, buf ? 'pwritev' : 'pwritev_zero');
+  const before = fire(node, buf ? 'pwritev' : 'pwritev_zero', node.drv.debug ? { op: buf ? 'write' : 'write-zeroes', offset, bytes } : undefined);
   if (before) await before;
   try {
     if (buf) await driverPwritev(node, offset, bytes, buf, flags);
     else await doPwriteZeroes(node, offset, bytes, flags);
   } finally {
-    const after = fire(node, 'pwritev_done');
+    const after = fire(node, 'pwritev_done', node.drv.debug ? { op: buf ? 'write' : 'write-zeroes', offset, bytes } : undefined);
     if (after) await after;
     finishWrite(node, offset, bytes);
   }
@@ -552,6 +554,11 @@ export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, p
       endRequest(node, req);
     }
   });
+}
+
+/** bdrv_get_info: what `info` prints under the format name (null: the driver has none). */
+export function bdrvGetInfo(node: BlockNode): Promise<DriverInfo | null> {
+  return node.drv.getInfo();
 }
 
 export async function bdrvSaveVmstate(node: BlockNode, pos: number, bytes: number, buf: Uint8Array): Promise<void> {

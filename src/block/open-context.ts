@@ -9,6 +9,8 @@ export interface OpenContext {
   readonly host: BlockHost;
   /** Non-fatal messages for stderr (QEMU's warn_report), verbatim with trailing newline. */
   warn(text: string): void;
+  /** printf to the tool's stdout (blkdebug: "Suspended request 'TAG'"). */
+  print(text: string): void;
   /**
    * Open (or take the already opened) child `name` of `parent` from the parent's options
    * (`name.*` keys or a `name` node reference). Throws QEMU's message when it is missing.

@@ -16,6 +16,8 @@ import { findDriver, findProtocolDriver, PROBE_BUF_SIZE, probeFormat } from './r
 export interface OpenHooks {
   /** Non-fatal messages QEMU prints to stderr at open (e.g. the "probing guessed raw" WARNING), verbatim with trailing newline. */
   warn(text: string): void;
+  /** printf to stdout by drivers (blkdebug's "Suspended request" lines); dropped when absent. */
+  print?(text: string): void;
 }
 
 /** Per-mode flags: [cache.direct, cache.no-flush, write cache enabled] (bdrv_parse_cache_mode). */
@@ -53,6 +55,10 @@ class Opener implements OpenContext {
 
   warn(text: string): void {
     this.hooks.warn(text);
+  }
+
+  print(text: string): void {
+    this.hooks.print?.(text);
   }
 
   async openChild(parent: BlockNode, options: QDict, name: string, role: ChildRole, opts: ChildOpenOptions = {}): Promise<BdrvChild> {

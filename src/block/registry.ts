@@ -1,5 +1,6 @@
 // The block drivers blkstudio knows, by name, and format probing.
 import type { BlockDriver } from './driver';
+import { blkdebugDriver } from './drivers/blkdebug/blkdebug';
 import { fileDriver } from './drivers/file/file';
 import { nullAioDriver, nullCoDriver } from './drivers/null/null';
 import { makeRawDriver, PROBE_BUF_SIZE } from './drivers/raw/raw';
@@ -49,3 +50,4 @@ registerDriver(fileDriver);
 registerDriver(makeRawDriver(probeOtherThanRaw));
 registerDriver(nullCoDriver);
 registerDriver(nullAioDriver);
+registerDriver(blkdebugDriver);
