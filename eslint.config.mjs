@@ -1,10 +1,15 @@
 // Lint rules, chiefly the layering of DESIGN.md section 2 as import zones.
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'util', 'stream', 'events'];
+// Bare builtin names are matched exactly (`paths`), so a local './events' module is not caught.
+const NODE_BUILTIN_NAMES = ['fs', 'fs/promises', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'util', 'stream', 'events', 'module', 'worker_threads'];
+const NODE_BUILTINS = ['node:*'];
 const UI_PACKAGES = ['electron', 'react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', 'monaco-editor', 'monaco-editor/*', '@monaco-editor/*'];
 
-const restrict = (patterns) => ['error', { patterns }];
+const restrict = (patterns, pathMessage = 'Only src/host and src/cli may use Node APIs: take a host interface instead.') => [
+  'error',
+  { patterns, paths: NODE_BUILTIN_NAMES.map((name) => ({ name, message: pathMessage })) },
+];
 const group = (names, message) => ({ group: names, message });
 const regex = (re, message) => ({ regex: re, message });
 

@@ -8,12 +8,15 @@ import { BlockError, EIO, ENOTSUP, QemuError } from './errors';
 import * as io from './io';
 import type { BlockNode } from './node';
 import { CACHE_MODES, closeNodes } from './open';
+import { applyReopen, planReopen } from './reopen';
 
 export class BlockBackend implements BlockBackendApi {
   readonly rootChild: BdrvChild;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** Whether qemu-io uses the device read-only (-r, reopen -r): then a read-only root is fine. */
+  private backendReadOnly: boolean;
 
   constructor(
     readonly root: BlockNode,
@@ -23,6 +26,7 @@ export class BlockBackend implements BlockBackendApi {
     readonly copyOnRead: boolean,
   ) {
     this.rootChild = new BdrvChild('root', root, 'root', null);
+    this.backendReadOnly = root.readOnly;
   }
 
   get graph() {
@@ -172,29 +176,14 @@ export class BlockBackend implements BlockBackendApi {
   /** bdrv_reopen of the whole subtree: read-only / read-write, cache mode, option changes. */
   async reopen(req: ReopenRequest): Promise<void> {
     await this.drain();
-    for (const key of Object.keys(req.options ?? {})) {
-      if (key !== 'read-only') throw new QemuError(`Cannot change the option '${key}'`);
-    }
-    let readOnly = req.readOnly;
-    const roOpt = req.options?.['read-only'];
-    if (roOpt !== undefined) readOnly = roOpt === 'on' || roOpt === 'true';
-    const nodes = subtree(this.root);
-    if (readOnly !== undefined) {
-      for (const n of nodes) {
-        if (n.drv.reopen) await n.drv.reopen(readOnly);
-      }
-      // Going read-only first writes out what is cached (bdrv_reopen flushes).
-      if (readOnly && !this.root.readOnly) await io.bdrvFlush(this.root);
-      for (const n of nodes) n.flags.readOnly = readOnly;
-    }
-    if (req.cache !== undefined) {
-      const mode = CACHE_MODES[req.cache];
-      for (const n of nodes) {
-        n.flags.direct = mode.direct;
-        n.flags.noFlush = mode.noFlush;
-      }
-      this.enableWriteCache = mode.writeback;
-    }
+    // -r/-w change what the backend itself needs; `-o read-only=on` alone does not.
+    const backendReadOnly = req.readOnly ?? this.backendReadOnly;
+    const options = { ...(req.options ?? {}) };
+    if (req.readOnly !== undefined) options['read-only'] = req.readOnly ? 'on' : 'off';
+    const plans = planReopen(this.root, options, req.cache, CACHE_MODES, backendReadOnly);
+    await applyReopen(plans);
+    this.backendReadOnly = backendReadOnly;
+    if (req.cache !== undefined) this.enableWriteCache = CACHE_MODES[req.cache].writeback;
   }
 
   /** Drain, flush and close every node (bdrv_close_all). */

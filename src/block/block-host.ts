@@ -25,6 +25,6 @@ export interface BlockHost {
   readFile(path: string): Promise<Uint8Array>;
   /** Wait this many milliseconds (null-co latency-ns); absent hosts run without latency. */
   delay?(ms: number): Promise<void>;
-  /** A scratch file for -snapshot overlays; removed when closed. */
+  /** A scratch file for -snapshot overlays, already unlinked: it disappears when closed. */
   createTempFile(): Promise<{ path: string; file: HostFile }>;
 }

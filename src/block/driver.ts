@@ -109,6 +109,10 @@ export interface DriverInstance extends DriverOps {
   limits?: Partial<BlockLimits>;
   /** Called before the node's read-only flag changes in a reopen (file reopens its descriptor). */
   reopen?(readOnly: boolean): Promise<void>;
+  /** Driver options `reopen -o` may change (raw: offset, size); others are refused. */
+  readonly reopenableOptions?: readonly string[];
+  /** Take the new values of reopenableOptions (already checked to be in that list). */
+  reopenOptions?(options: QDict): Promise<void>;
 }
 
 /** A registered block driver (QEMU's BlockDriver). */

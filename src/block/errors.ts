@@ -75,3 +75,18 @@ export function toErrno(e: unknown): number {
   }
   return EIO;
 }
+
+/**
+ * An error QEMU 7.2 does not report but aborts on (&error_abort), printing where it happened.
+ * The tool prints `Unexpected error in <where>:` and the message, then exits like abort() (134).
+ */
+export class QemuAbort extends QemuError {
+  constructor(
+    message: string,
+    /** e.g. "parse_option_size() at ../../util/qemu-option.c:145" */
+    readonly where: string,
+  ) {
+    super(message);
+    this.name = 'QemuAbort';
+  }
+}

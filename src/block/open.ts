@@ -11,6 +11,7 @@ import { parseJsonFilename } from './json-filename';
 import { BlockGraph, BlockNode, DEFAULT_LIMITS, type NodeFlags } from './node';
 import type { ChildOpenOptions, OpenContext } from './open-context';
 import { extractSubdict, OptionReader, parseKeyValueOptions, qdictFromStrings, type QDict } from './qdict';
+import { snapshotOverlayDriver, SnapshotOverlay } from './drivers/snapshot/snapshot';
 import { findDriver, findProtocolDriver, PROBE_BUF_SIZE, probeFormat } from './registry';
 
 export interface OpenHooks {
@@ -112,13 +113,12 @@ class Opener implements OpenContext {
     }
     if (drv && !drv.isFormat) return this.openProtocol(drv, filename, options, flags, nodeName);
 
-    // A format: open its file child first, probe the format from it if none was given.
-    const optFilename = stringOption(options, 'filename');
-    options.delete('filename');
+    // A format: open its file child first, probe the format from it if none was given. Only a
+    // positional filename names the file child; a `filename` option is not a format option.
     const fileRef = options.get('file');
     options.delete('file');
     const fileOpts = extractSubdict(options, 'file');
-    const fname = filename ?? optFilename;
+    const fname = filename;
     if (!drv && fname === undefined && fileOpts.size === 0 && fileRef === undefined) {
       throw new QemuError('Must specify either driver or file');
     }
@@ -177,6 +177,9 @@ class Opener implements OpenContext {
     }
     const drv = probeFormat(buf, fileNode.filename);
     if (!drv) throw new QemuError('Could not determine image format: No compatible format found');
+    if (typeof drv === 'string') {
+      throw new QemuError(`Image '${fileNode.filename}' is in ${drv} format, which blkstudio cannot open yet; use -f raw to access its bytes`, 95);
+    }
     return drv;
   }
 
@@ -245,6 +248,35 @@ async function finishNode(node: BlockNode): Promise<void> {
   node.totalBytes = await node.drv.getLength();
 }
 
+/** bdrv_append_temp_snapshot: a writable overlay over a read-only image, data in a scratch file. */
+async function addSnapshotOverlay(host: BlockHost, graph: BlockGraph, image: BlockNode, flags: NodeFlags): Promise<BlockNode> {
+  const { file } = await host.createTempFile();
+  const node = new BlockNode(graph, snapshotOverlayDriver, graph.autoNodeName(), '', { ...flags, readOnly: false });
+  const base = new BdrvChild('backing', image, 'backing', node);
+  node.children.push(base);
+  node.drv = new SnapshotOverlay(base, file, image.totalBytes);
+  await finishNode(node);
+  return node;
+}
+
+/**
+ * A writer needs every node it writes through to be writable (QEMU's permission check): the
+ * backend, unless opened read-only, and every read-write parent of a data child.
+ */
+function checkWritePermissions(root: BlockNode, backendWrites: boolean): void {
+  if (backendWrites && root.readOnly) throw new QemuError('Block node is read-only', 1);
+  const seen = new Set<BlockNode>();
+  const visit = (n: BlockNode) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const c of n.children) {
+      if (c.role !== 'backing' && !n.readOnly && c.node.readOnly) throw new QemuError('Block node is read-only', 1);
+      visit(c.node);
+    }
+  };
+  visit(root);
+}
+
 /** Close nodes top-down (parents before their children). */
 export async function closeNodes(nodes: readonly BlockNode[]): Promise<void> {
   for (const n of [...nodes].reverse()) {
@@ -271,9 +303,6 @@ export async function openBlockBackend(host: BlockHost, req: OpenRequest, hooks:
   if (req.format !== undefined) options.set('driver', req.format);
   // qemu-io -U sets force-share on the root node.
   if (req.forceShare) options.set('force-share', 'on');
-  if (req.snapshot) {
-    throw new QemuError('snapshot mode (-s) needs a qcow2 overlay, which blkstudio cannot create yet', 95);
-  }
   const cache = CACHE_MODES[req.cache ?? 'writethrough'];
   const flags: NodeFlags = {
     readOnly: req.readOnly ?? false,
@@ -283,10 +312,14 @@ export async function openBlockBackend(host: BlockHost, req: OpenRequest, hooks:
   };
   const opener = new Opener(host, graph, hooks);
   try {
-    const root = await opener.openNode(filename, options, flags, false);
+    // Snapshot mode: the image is only read; a temporary overlay on top takes the writes.
+    const image = await opener.openNode(filename, options, req.snapshot ? { ...flags, readOnly: true } : flags, false);
+    const root = req.snapshot ? await addSnapshotOverlay(host, graph, image, flags) : image;
     if (req.aio === 'native' && !root.flags.direct) {
       throw new QemuError('aio=native was specified, but it requires cache.direct=on, which was not specified.');
     }
+    if (req.copyOnRead && root.readOnly) throw new QemuError("Can't use copy-on-read on read-only device");
+    checkWritePermissions(root, !(req.readOnly ?? false));
     return new BlockBackend(root, cache.writeback, req.copyOnRead ?? false);
   } catch (e) {
     await closeNodes(opener.opened);

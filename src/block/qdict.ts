@@ -126,18 +126,17 @@ export class OptionReader {
   takeBool(key: string): boolean | undefined {
     const s = this.takeString(key);
     if (s === undefined) return undefined;
-    if (s === 'on' || s === 'yes' || s === 'true' || s === 'y') return true;
-    if (s === 'off' || s === 'no' || s === 'false' || s === 'n') return false;
-    throw new QemuError(`Parameter '${key}' expects 'on' or 'off'`);
+    const b = parseQemuBool(s);
+    if (b === undefined) throw new QemuError(`Parameter '${key}' expects 'on' or 'off'`);
+    return b;
   }
 
   takeNumber(key: string): number | undefined {
     const s = this.takeString(key);
     if (s === undefined) return undefined;
-    if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(s)) {
-      throw new QemuError(`Parameter '${key}' expects a number`);
-    }
-    return Number(s);
+    const n = parseQemuNumber(s);
+    if (n === undefined) throw new QemuError(`Parameter '${key}' expects a number`);
+    return n;
   }
 
   /** An enum option: QEMU says "invalid parameter value: X" for unknown values. */
@@ -174,4 +173,26 @@ export function parseOptionSize(s: string): number | undefined {
   const r = v * unit;
   if (!Number.isFinite(r) || r >= 2 ** 64) return undefined;
   return Math.floor(r);
+}
+
+/** qemu_strtou64(value, NULL, 0): decimal, 0x hex or 0 octal; a leading '-' wraps as strtoull does. */
+export function parseQemuNumber(value: string): number | undefined {
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
+  if (!m) return undefined;
+  const [, sign, digits] = m;
+  let n: bigint;
+  if (/^0[xX]/.test(digits)) n = BigInt(digits);
+  else if (digits.length > 1 && digits[0] === '0') n = BigInt(`0o${digits.slice(1)}`);
+  else n = BigInt(digits);
+  if (n >= 1n << 64n) return undefined;
+  if (sign === '-') n = (1n << 64n) - n;
+  // Values are used as C ints and int64s; keep the two's complement meaning.
+  return Number(BigInt.asIntN(64, n));
+}
+
+/** qapi_bool_parse. */
+export function parseQemuBool(value: string): boolean | undefined {
+  if (value === 'on' || value === 'yes' || value === 'true' || value === 'y') return true;
+  if (value === 'off' || value === 'no' || value === 'false' || value === 'n') return false;
+  return undefined;
 }

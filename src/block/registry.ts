@@ -4,6 +4,7 @@ import { blkdebugDriver } from './drivers/blkdebug/blkdebug';
 import { fileDriver } from './drivers/file/file';
 import { nullAioDriver, nullCoDriver } from './drivers/null/null';
 import { makeRawDriver, PROBE_BUF_SIZE } from './drivers/raw/raw';
+import { probeSignature } from './probe';
 
 export { PROBE_BUF_SIZE };
 
@@ -26,9 +27,12 @@ export function driverNames(): string[] {
   return drivers.map((d) => d.formatName);
 }
 
-/** The best-scoring format for the first bytes of an image (bdrv_probe_all / find_image_format). */
-export function probeFormat(buf: Uint8Array, filename: string): BlockDriver | undefined {
-  let best: BlockDriver | undefined;
+/**
+ * The best-scoring format for the first bytes of an image (bdrv_probe_all / find_image_format):
+ * a driver, or the name of a recognised format no driver here can open.
+ */
+export function probeFormat(buf: Uint8Array, filename: string): BlockDriver | string | undefined {
+  let best: BlockDriver | string | undefined;
   let bestScore = 0;
   for (const d of drivers) {
     const score = d.probe?.(buf, filename) ?? 0;
@@ -37,13 +41,17 @@ export function probeFormat(buf: Uint8Array, filename: string): BlockDriver | un
       bestScore = score;
     }
   }
+  const sig = probeSignature(buf, filename);
+  if (sig && sig.score > bestScore) best = findDriver(sig.name) ?? sig.name;
   return best;
 }
 
 /** Which non-raw format this block 0 would probe as (raw's guard against format changes). */
 function probeOtherThanRaw(buf: Uint8Array): string | null {
   const d = probeFormat(buf, '');
-  return d && d.formatName !== 'raw' ? d.formatName : null;
+  if (d === undefined) return null;
+  const name = typeof d === 'string' ? d : d.formatName;
+  return name !== 'raw' ? name : null;
 }
 
 registerDriver(fileDriver);

@@ -14,8 +14,9 @@ export class MemoryHost implements BlockHost {
   async openFile(path: string, _flags?: HostOpenFlags): Promise<HostFile> {
     if (this.dirs.has(path)) throw new BlockError(EISDIR);
     if (!this.files.has(path)) throw new BlockError(ENOENT);
-    const host = this;
-    const get = () => host.files.get(path) as Uint8Array;
+    const files = this.files;
+    const countSync = () => this.syncs++;
+    const get = () => files.get(path) as Uint8Array;
     return {
       async pread(buf, offset) {
         const data = get();
@@ -29,12 +30,12 @@ export class MemoryHost implements BlockHost {
           const grown = new Uint8Array(offset + buf.length);
           grown.set(data);
           data = grown;
-          host.files.set(path, data);
+          files.set(path, data);
         }
         data.set(buf, offset);
       },
       async fdatasync() {
-        host.syncs++;
+        countSync();
       },
       async size() {
         return get().length;
@@ -43,7 +44,7 @@ export class MemoryHost implements BlockHost {
         const data = get();
         const next = new Uint8Array(length);
         next.set(data.subarray(0, Math.min(length, data.length)));
-        host.files.set(path, next);
+        files.set(path, next);
       },
       async close() {},
     };

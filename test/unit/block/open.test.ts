@@ -118,8 +118,17 @@ describe('I/O through the gateway', () => {
     const { blk } = await open({ filename: 'd.raw' });
     const hdr = new Uint8Array(512);
     hdr.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]);
-    // No qcow2 driver is registered yet, so this cannot probe as qcow2 and is allowed.
-    await blk.pwrite(0, 512, hdr, 0);
+    await expect(blk.pwrite(0, 512, hdr, 0)).rejects.toMatchObject({ errno: 1 });
+    // Anywhere else, or on an image opened with -f raw, the same bytes are fine.
+    await blk.pwrite(512, 512, hdr, 0);
+    const explicit = await open({ filename: 'd.raw', format: 'raw' });
+    await explicit.blk.pwrite(0, 512, hdr, 0);
+  });
+
+  it('an image in a format blkstudio cannot open yet is refused, not read as raw', async () => {
+    const host = hostWithImage();
+    (host.files.get('d.raw') as Uint8Array).set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]);
+    expect(await openError({ filename: 'd.raw' }, host)).toMatch(/in qcow2 format/);
   });
 
   it('discard reads back as zeroes, write-zeroes too; discard=ignore keeps data', async () => {

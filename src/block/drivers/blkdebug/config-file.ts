@@ -1,3 +1,7 @@
+import { parseQemuBool, parseQemuNumber } from '../../qdict';
+
+export { parseQemuBool, parseQemuNumber };
+
 // blkdebug rule files in QEMU's ini dialect (util/qemu-config.c): `[group]` headers and
 // `key = "value"` lines. Parsing keeps line and column of everything so an editor can underline
 // the exact spot, and reports QEMU's own message for the first error.
@@ -167,26 +171,4 @@ export function checkType(key: string, value: string, type: OptionType): string 
   if (type === 'number' && parseQemuNumber(value) === undefined) return `Parameter '${key}' expects a number`;
   if (type === 'bool' && parseQemuBool(value) === undefined) return `Parameter '${key}' expects 'on' or 'off'`;
   return null;
-}
-
-/** qemu_strtou64(value, NULL, 0): decimal, 0x hex or 0 octal; a leading '-' wraps as strtoull does. */
-export function parseQemuNumber(value: string): number | undefined {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
-  if (!m) return undefined;
-  const [, sign, digits] = m;
-  let n: bigint;
-  if (/^0[xX]/.test(digits)) n = BigInt(digits);
-  else if (digits.length > 1 && digits[0] === '0') n = BigInt(`0o${digits.slice(1)}`);
-  else n = BigInt(digits);
-  if (n >= 1n << 64n) return undefined;
-  if (sign === '-') n = (1n << 64n) - n;
-  // Values are used as C ints and int64s; keep the two's complement meaning.
-  return Number(BigInt.asIntN(64, n));
-}
-
-/** qapi_bool_parse. */
-export function parseQemuBool(value: string): boolean | undefined {
-  if (value === 'on' || value === 'yes' || value === 'true' || value === 'y') return true;
-  if (value === 'off' || value === 'no' || value === 'false' || value === 'n') return false;
-  return undefined;
 }

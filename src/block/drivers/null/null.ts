@@ -3,7 +3,7 @@
 import type { BlockHost } from '../../block-host';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance } from '../../driver';
 import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP } from '../../driver';
-import { BlockError, ENOTSUP, QemuError } from '../../errors';
+import { BlockError, ENOTSUP, QemuAbort, QemuError } from '../../errors';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
@@ -16,6 +16,7 @@ class NullDriver implements DriverInstance {
   readonly primaryChild = null;
 
   constructor(
+    /** An int64 in QEMU: sizes of 8 EiB and more wrap and read as an empty device. */
     private readonly size: number,
     private readonly readZeroes: boolean,
     private readonly latencyMs: number,
@@ -87,6 +88,15 @@ class NullDriver implements DriverInstance {
   }
 }
 
+function abortOnError<T>(take: () => T, where: string): T {
+  try {
+    return take();
+  } catch (e) {
+    if (e instanceof QemuError) throw new QemuAbort(e.message.split('\n')[0], where);
+    throw e;
+  }
+}
+
 function nullDriver(name: 'null-co' | 'null-aio'): BlockDriver {
   const uri = `${name}://`;
   return {
@@ -102,11 +112,13 @@ function nullDriver(name: 'null-co' | 'null-aio'): BlockDriver {
     async open(node: BlockNode, options: QDict, ctx: OpenContext): Promise<DriverInstance> {
       const opts = new OptionReader(options);
       options.delete('filename');
-      const size = opts.takeSize('size') ?? DEFAULT_SIZE;
-      const latencyNs = opts.takeNumber('latency-ns') ?? 0;
-      const readZeroes = opts.takeBool('read-zeroes') ?? false;
+      // null_file_open absorbs its options with &error_abort: a bad value aborts QEMU 7.2.
+      const size = abortOnError(() => opts.takeSize('size'), 'parse_option_size() at ../../util/qemu-option.c:145') ?? DEFAULT_SIZE;
+      const latencyNs = abortOnError(() => opts.takeNumber('latency-ns'), 'parse_option_number() at ../../util/qemu-option.c:104') ?? 0;
+      const readZeroes = abortOnError(() => opts.takeBool('read-zeroes'), 'qapi_bool_parse() at ../../qapi/qapi-util.c:104') ?? false;
+      if (latencyNs < 0) throw new QemuError('latency-ns is invalid');
       node.filename = uri;
-      return new NullDriver(size, readZeroes, latencyNs / 1e6, ctx.host);
+      return new NullDriver(size >= 2 ** 63 ? 0 : size, readZeroes, latencyNs / 1e6, ctx.host);
     },
   };
 }

@@ -28,7 +28,7 @@ class RawDriver implements DriverInstance {
   constructor(
     readonly primaryChild: BdrvChild,
     private readonly node: BlockNode,
-    private readonly offset: number,
+    private offset: number,
     private size: number | null,
     /** Guard for probed images: which other format block 0 would look like (null = raw). */
     private readonly probeOther: ProbeFn | null,
@@ -111,9 +111,20 @@ class RawDriver implements DriverInstance {
     return this.file.loadVmstate(pos, bytes, buf);
   }
 
-  /** raw reports the file's info (cluster size 0, no VM state area). */
+  /** raw reports its file's info (raw_get_info): none when the file has none (null-co). */
   getInfo(): Promise<DriverInfo | null> {
-    return Promise.resolve({ clusterSize: 0, vmStateOffset: 0 });
+    return this.file.getInfo();
+  }
+
+  readonly reopenableOptions = ['offset', 'size'] as const;
+
+  async reopenOptions(options: QDict): Promise<void> {
+    const opts = new OptionReader(options);
+    const offset = opts.takeSize('offset') ?? this.offset;
+    const size = opts.has('size') ? opts.takeSize('size') : (this.size ?? undefined);
+    await checkWindow(this.file, offset, size);
+    this.offset = offset;
+    this.size = size ?? null;
   }
 
   close(): Promise<void> {
@@ -123,6 +134,20 @@ class RawDriver implements DriverInstance {
   get nodeName(): string {
     return this.node.nodeName;
   }
+}
+
+/** raw_apply_options: the offset/size window must lie inside the file. */
+async function checkWindow(file: BdrvChild, offset: number, size: number | undefined): Promise<void> {
+  const realSize = await file.getLength();
+  if (offset > realSize) {
+    throw new QemuError(`Offset (${offset}) cannot be greater than size of the containing file (${realSize})`);
+  }
+  if (size !== undefined && realSize - offset < size) {
+    throw new QemuError(
+      `The sum of offset (${offset}) and size (${size}) has to be smaller or equal to the  actual size of the containing file (${realSize})`,
+    );
+  }
+  if (size !== undefined && size % 512 !== 0) throw new QemuError('Specified size is not multiple of 512');
 }
 
 /** raw's open needs to know the other formats' probes to guard block 0 of a probed image. */
@@ -138,16 +163,7 @@ export function makeRawDriver(probeOtherFormats: ProbeFn): BlockDriver {
       const opts = new OptionReader(options);
       const offset = opts.takeSize('offset') ?? 0;
       const size = opts.takeSize('size');
-      const realSize = await file.getLength();
-      if (offset > realSize) {
-        throw new QemuError(`Offset (${offset}) cannot be greater than size of the containing file (${realSize})`);
-      }
-      if (size !== undefined && realSize - offset < size) {
-        throw new QemuError(
-          `The sum of offset (${offset}) and size (${size}) has to be smaller or equal to the  actual size of the containing file (${realSize})`,
-        );
-      }
-      if (size !== undefined && size % 512 !== 0) throw new QemuError('Specified size is not multiple of 512');
+      await checkWindow(file, offset, size);
       return new RawDriver(file, node, offset, size ?? null, node.probed ? probeOtherFormats : null);
     },
   };

@@ -1,0 +1,156 @@
+// The temporary overlay of snapshot mode (qemu-io -s): writes land in a scratch file, the image
+// underneath is only read. Like QEMU's temporary qcow2 overlay it works in 64 KiB clusters:
+// a cluster is unallocated (read from the image), data (in the scratch file) or zero.
+import type { HostFile } from '../../block-host';
+import type { BdrvChild } from '../../child';
+import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
+import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO } from '../../driver';
+import { BlockError, ENOTSUP, QemuError } from '../../errors';
+
+const CLUSTER = 65536;
+const UNALLOCATED = 0;
+const DATA = 1;
+const ZERO = 2;
+
+export class SnapshotOverlay implements DriverInstance {
+  readonly supportedWriteFlags = 0;
+  readonly supportedZeroFlags = 0;
+  /** Like qcow2's, the overlay's data lives in its own file, not in the image below. */
+  readonly primaryChild = null;
+  private state: Uint8Array;
+
+  constructor(
+    /** The image under the overlay (its backing file): read, never written. */
+    private readonly base: BdrvChild,
+    private readonly scratch: HostFile,
+    private size: number,
+  ) {
+    this.state = new Uint8Array(Math.ceil(size / CLUSTER));
+  }
+
+  private async readBase(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    const baseLen = await this.base.getLength();
+    const n = Math.max(0, Math.min(bytes, baseLen - offset));
+    if (n > 0) await this.base.preadv(offset, n, n === bytes ? buf : buf.subarray(0, n));
+    if (n < bytes) buf.fill(0, n);
+  }
+
+  async preadv(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    for (let done = 0; done < bytes; ) {
+      const cluster = Math.floor((offset + done) / CLUSTER);
+      const st = this.state[cluster] ?? UNALLOCATED;
+      // Extend over following clusters in the same state.
+      let end = (cluster + 1) * CLUSTER;
+      while (end < offset + bytes && (this.state[end / CLUSTER] ?? UNALLOCATED) === st) end += CLUSTER;
+      const n = Math.min(end, offset + bytes) - (offset + done);
+      const part = buf.subarray(done, done + n);
+      if (st === DATA) {
+        const got = await this.scratch.pread(part, offset + done);
+        if (got < n) part.fill(0, got);
+      } else if (st === ZERO) {
+        part.fill(0);
+      } else {
+        await this.readBase(offset + done, n, part);
+      }
+      done += n;
+    }
+  }
+
+  /** Copy-on-write: a partly written cluster first gets the rest of its old contents. */
+  async pwritev(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    for (let done = 0; done < bytes; ) {
+      const pos = offset + done;
+      const cluster = Math.floor(pos / CLUSTER);
+      const cStart = cluster * CLUSTER;
+      const n = Math.min(cStart + CLUSTER, offset + bytes) - pos;
+      if (this.state[cluster] !== DATA && (pos !== cStart || n !== CLUSTER)) {
+        const whole = new Uint8Array(CLUSTER);
+        await this.preadv(cStart, CLUSTER, whole);
+        whole.set(buf.subarray(done, done + n), pos - cStart);
+        await this.scratch.pwrite(whole, cStart);
+      } else {
+        await this.scratch.pwrite(buf.subarray(done, done + n), pos);
+      }
+      this.state[cluster] = DATA;
+      done += n;
+    }
+  }
+
+  /** Whole clusters become zero clusters; the gateway writes zeroes for the rest. */
+  async pwriteZeroes(offset: number, bytes: number): Promise<void> {
+    if (offset % CLUSTER !== 0 || bytes % CLUSTER !== 0) throw new BlockError(ENOTSUP);
+    this.state.fill(ZERO, offset / CLUSTER, (offset + bytes) / CLUSTER);
+  }
+
+  /** Discarded clusters read as zeroes (the image below must not shine through). */
+  async pdiscard(offset: number, bytes: number): Promise<void> {
+    const first = Math.ceil(offset / CLUSTER);
+    const last = Math.floor((offset + bytes) / CLUSTER);
+    if (last > first) this.state.fill(ZERO, first, last);
+  }
+
+  pwriteCompressed(): Promise<void> {
+    return Promise.reject(new BlockError(ENOTSUP));
+  }
+
+  /** The scratch file is thrown away at exit: nothing to make durable. */
+  flushToDisk(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  flushToOs(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Only the overlay's own clusters count as allocated. */
+  async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
+    const cluster = Math.floor(offset / CLUSTER);
+    const st = this.state[cluster] ?? UNALLOCATED;
+    let end = (cluster + 1) * CLUSTER;
+    while (end < offset + bytes && (this.state[end / CLUSTER] ?? UNALLOCATED) === st) end += CLUSTER;
+    const pnum = Math.min(end, offset + bytes) - offset;
+    const status = st === DATA ? BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID : st === ZERO ? BDRV_BLOCK_ZERO : 0;
+    return { status, pnum, map: st === DATA ? offset : undefined };
+  }
+
+  getLength(): Promise<number> {
+    return Promise.resolve(this.size);
+  }
+
+  async truncate(offset: number, _exact: boolean, prealloc: PreallocMode): Promise<void> {
+    if (prealloc !== 'off') throw new BlockError(ENOTSUP);
+    const next = new Uint8Array(Math.ceil(offset / CLUSTER));
+    next.set(this.state.subarray(0, next.length));
+    // Growing: the new area reads as zeroes, not as whatever the image has there.
+    if (offset > this.size) next.fill(ZERO, Math.ceil(this.size / CLUSTER));
+    this.state = next;
+    this.size = offset;
+  }
+
+  saveVmstate(): Promise<void> {
+    return Promise.reject(new BlockError(ENOTSUP));
+  }
+
+  loadVmstate(): Promise<void> {
+    return Promise.reject(new BlockError(ENOTSUP));
+  }
+
+  getInfo(): Promise<DriverInfo | null> {
+    return Promise.resolve({ clusterSize: CLUSTER, vmStateOffset: 0 });
+  }
+
+  close(): Promise<void> {
+    return this.scratch.close();
+  }
+}
+
+/** The overlay as a driver descriptor; it is never opened by name, only by snapshot mode. */
+export const snapshotOverlayDriver: BlockDriver = {
+  formatName: 'snapshot',
+  isFilter: false,
+  isFormat: true,
+  runtimeOptions: [],
+  open(): Promise<DriverInstance> {
+    return Promise.reject(new QemuError("Unknown driver 'snapshot'"));
+  },
+};

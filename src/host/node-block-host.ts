@@ -1,0 +1,119 @@
+// BlockHost over node:fs: positional reads and writes straight into the caller's buffers (no
+// copies), errors turned into BlockError with the positive errno QEMU would see.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BlockError } from '../block/index';
+import type { BlockHost, HostFile, HostOpenFlags } from '../block/index';
+
+const EIO = 5;
+
+function toBlockError(e: unknown): BlockError {
+  const errno = typeof e === 'object' && e !== null && 'errno' in e && typeof e.errno === 'number' ? Math.abs(e.errno) : EIO;
+  return new BlockError(errno);
+}
+
+function fsRead(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(toBlockError(err)) : resolve(n)));
+  });
+}
+
+function fsWrite(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(toBlockError(err)) : resolve(n)));
+  });
+}
+
+function wrap<T>(op: (cb: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    op((err, value) => (err ? reject(toBlockError(err)) : resolve(value as T)));
+  });
+}
+
+class NodeHostFile implements HostFile {
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly unlinkOnClose?: string,
+  ) {}
+
+  async pread(buf: Uint8Array, offset: number): Promise<number> {
+    let done = 0;
+    while (done < buf.length) {
+      const n = await fsRead(this.fd, buf, done, buf.length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+
+  async pwrite(buf: Uint8Array, offset: number): Promise<void> {
+    let done = 0;
+    while (done < buf.length) {
+      done += await fsWrite(this.fd, buf, done, buf.length - done, offset + done);
+    }
+  }
+
+  fdatasync(): Promise<void> {
+    return wrap<void>((cb) => fs.fdatasync(this.fd, cb));
+  }
+
+  async size(): Promise<number> {
+    const st = await wrap<fs.Stats>((cb) => fs.fstat(this.fd, cb));
+    return st.size;
+  }
+
+  truncate(length: number): Promise<void> {
+    return wrap<void>((cb) => fs.ftruncate(this.fd, length, cb));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await wrap<void>((cb) => fs.close(this.fd, cb));
+    if (this.unlinkOnClose) await wrap<void>((cb) => fs.unlink(this.unlinkOnClose!, cb)).catch(() => undefined);
+  }
+}
+
+export class NodeBlockHost implements BlockHost {
+  async openFile(file: string, flags: HostOpenFlags): Promise<HostFile> {
+    const mode = flags.readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR;
+    if (flags.direct) {
+      // O_DIRECT needs aligned buffers, which JS cannot promise: check that the file system
+      // supports it (tmpfs does not: EINVAL, as QEMU reports), then do buffered I/O.
+      const probe = await wrap<number>((cb) => fs.open(file, mode | fs.constants.O_DIRECT, cb));
+      await wrap<void>((cb) => fs.close(probe, cb));
+    }
+    const fd = await wrap<number>((cb) => fs.open(file, mode, cb));
+    return new NodeHostFile(fd);
+  }
+
+  async readFile(file: string): Promise<Uint8Array> {
+    try {
+      const data = await fs.promises.readFile(file);
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    } catch (e) {
+      throw toBlockError(e);
+    }
+  }
+
+  async createTempFile(): Promise<{ path: string; file: HostFile }> {
+    for (;;) {
+      const name = path.join(os.tmpdir(), `vl.${Math.random().toString(36).slice(2, 8)}`);
+      try {
+        const fd = await wrap<number>((cb) =>
+          fs.open(name, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600, cb),
+        );
+        // Unlinked at once: the descriptor keeps the data alive and nothing is left behind,
+        // not even after a crash.
+        await wrap<void>((cb) => fs.unlink(name, cb));
+        return { path: name, file: new NodeHostFile(fd, name) };
+      } catch (e) {
+        if (!(e instanceof BlockError) || e.errno !== 17) throw e;
+      }
+    }
+  }
+}
