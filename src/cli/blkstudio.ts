@@ -1,0 +1,71 @@
+// `blkstudio` (npm start): opens the Electron app when its binary is usable, else serves the
+// same renderer in web mode so the app still works on machines where Electron cannot be downloaded.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createApiHandlers } from '../host/api-handlers';
+import { readPackageMeta } from '../host/package-meta';
+import { startWebServer, type RunningWebServer } from '../host/web-server';
+import { DEFAULT_WEB_PORT, parseBlkstudioArgs, USAGE, UsageError } from './blkstudio-args';
+import { chooseLaunchMode, findElectronBinary } from './electron-binary';
+
+// Bundled to out/cli/blkstudio.cjs, two levels below the project root.
+const projectRoot = resolve(__dirname, '..', '..');
+
+function runElectron(binary: string): void {
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE; // would make the binary behave as plain node
+  const child = spawn(binary, [projectRoot], { stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('error', (err) => {
+    console.error(`blkstudio: could not start Electron (${err.message}); falling back to web mode.`);
+    void runWeb(undefined, 'Electron failed to start');
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+async function listen(port: number | undefined): Promise<RunningWebServer> {
+  const staticDir = join(projectRoot, 'out', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    throw new Error(`${staticDir}/index.html is missing: run \`npm run build\` first`);
+  }
+  const options = { staticDir, handlers: createApiHandlers(readPackageMeta(projectRoot)) };
+  try {
+    return await startWebServer({ ...options, port: port ?? DEFAULT_WEB_PORT });
+  } catch (err) {
+    // The default port being taken is no reason to fail; an explicit one is.
+    if (port === undefined && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startWebServer({ ...options, port: 0 });
+    throw err;
+  }
+}
+
+async function runWeb(port: number | undefined, reason: string | undefined): Promise<void> {
+  const web = await listen(port);
+  const where = `serving blkstudio in web mode at ${web.url} — open it in a browser. Ctrl+C to stop.`;
+  console.log(reason ? `${reason}; ${where}` : `blkstudio: ${where}`);
+  const stop = () => void web.close().finally(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const args = parseBlkstudioArgs(process.argv.slice(2), process.env);
+  if (args.help) return void process.stdout.write(USAGE);
+  const launch = chooseLaunchMode({
+    forceWeb: args.web,
+    probe: findElectronBinary(projectRoot),
+    platform: process.platform,
+    env: process.env,
+  });
+  if (launch.mode === 'electron') runElectron(launch.binary);
+  else await runWeb(args.port, launch.reason);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`blkstudio: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`blkstudio: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { API_METHODS, ApiPayloadError, CHANNELS, HTTP_ROUTES, isAppInfo, parseRequest } from '../../../src/api';
+
+describe('the channel map', () => {
+  it('has one unique channel and one HTTP route per method', () => {
+    const channels = API_METHODS.map((m) => CHANNELS[m]);
+    expect(new Set(channels).size).toBe(channels.length);
+    for (const m of API_METHODS) expect(HTTP_ROUTES[m]).toMatch(/^\/api\//);
+  });
+});
+
+describe('parseRequest', () => {
+  it('accepts app:info with no arguments', () => {
+    expect(parseRequest('appInfo', [])).toEqual([]);
+  });
+
+  it.each([[[1]], [[undefined]], [[{ evil: true }]], [['x', 'y']]])('refuses app:info with arguments %j', (args) => {
+    expect(() => parseRequest('appInfo', args)).toThrow(ApiPayloadError);
+    expect(() => parseRequest('appInfo', args)).toThrow(`appInfo takes no arguments, got ${args.length}`);
+  });
+
+  it('refuses a non-array payload and an unknown method', () => {
+    expect(() => parseRequest('appInfo', 'nope')).toThrow('appInfo: arguments must be an array');
+    expect(() => parseRequest('nope' as 'appInfo', [])).toThrow('unknown call nope');
+  });
+});
+
+describe('isAppInfo', () => {
+  it('accepts a well-formed answer', () => {
+    expect(isAppInfo({ name: 'blkstudio', version: '1.0.0', engine: { drivers: ['file'] } })).toBe(true);
+  });
+
+  it.each([null, 'x', {}, { name: 'b', version: '1' }, { name: 'b', version: 1, engine: { drivers: [] } }, { name: 'b', version: '1', engine: { drivers: [1] } }, { name: 'b', version: '1', engine: null }])(
+    'refuses %j',
+    (value) => expect(isAppInfo(value)).toBe(false),
+  );
+});
