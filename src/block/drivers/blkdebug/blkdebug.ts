@@ -5,6 +5,7 @@ import type { BlockDriver, BlockStatus, DebugHooks, DriverInfo, DriverInstance, 
 import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_RAW, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { BlockError, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import type { BlkdebugEvent } from '../../events';
+import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
@@ -93,7 +94,7 @@ class BlkdebugDriver implements DriverInstance {
   }
 
   pwriteCompressed(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   /** Flush carries no range: only rules without `sector` can fail it. */
@@ -103,7 +104,7 @@ class BlkdebugDriver implements DriverInstance {
   }
 
   flushToOs(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {

@@ -2,7 +2,8 @@
 import type { BlockHost, HostFile } from '../../block-host';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
 import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_REQ_MAY_UNMAP } from '../../driver';
-import { BlockError, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
@@ -68,7 +69,7 @@ class FileDriver implements DriverInstance {
   }
 
   pwriteCompressed(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   flushToDisk(): Promise<void> {
@@ -76,7 +77,7 @@ class FileDriver implements DriverInstance {
   }
 
   flushToOs(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   /** Without SEEK_DATA in Node every byte counts as data (what file-posix says without want_zero). */
@@ -115,11 +116,11 @@ class FileDriver implements DriverInstance {
   }
 
   saveVmstate(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   loadVmstate(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   getInfo(): Promise<DriverInfo | null> {

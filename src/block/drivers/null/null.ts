@@ -3,7 +3,8 @@
 import type { BlockHost } from '../../block-host';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance } from '../../driver';
 import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP } from '../../driver';
-import { BlockError, ENOTSUP, QemuAbort, QemuError } from '../../errors';
+import { ENOTSUP, QemuAbort, QemuError } from '../../errors';
+import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
@@ -41,11 +42,11 @@ class NullDriver implements DriverInstance {
   }
 
   pdiscard(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   pwriteCompressed(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   flushToDisk(): Promise<void> {
@@ -53,7 +54,7 @@ class NullDriver implements DriverInstance {
   }
 
   flushToOs(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   /** Nothing is allocated; with read-zeroes every byte is known to read as zero. */
@@ -71,11 +72,11 @@ class NullDriver implements DriverInstance {
   }
 
   saveVmstate(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   loadVmstate(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   /** null has no bdrv_get_info: `info` fails after printing the format name. */
@@ -84,7 +85,7 @@ class NullDriver implements DriverInstance {
   }
 
   close(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 }
 

@@ -11,6 +11,7 @@ import {
   BDRV_REQ_NO_FALLBACK,
 } from '../../driver';
 import { BlockError, ENOTSUP, EPERM, QemuError } from '../../errors';
+import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
@@ -73,16 +74,16 @@ class RawDriver implements DriverInstance {
   }
 
   pwriteCompressed(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   /** Nothing cached here; the gateway flushes the file child. */
   flushToDisk(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   flushToOs(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   /** The data lives 1:1 in the file: let the gateway ask the file (BDRV_BLOCK_RAW). */
@@ -128,7 +129,7 @@ class RawDriver implements DriverInstance {
   }
 
   close(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   get nodeName(): string {

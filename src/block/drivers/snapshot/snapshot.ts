@@ -5,6 +5,7 @@ import type { HostFile } from '../../block-host';
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
 import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO } from '../../driver';
+import { nothingToDo, unsupported } from '../../driver-helpers';
 import { BlockError, ENOTSUP, QemuError } from '../../errors';
 
 const CLUSTER = 65536;
@@ -90,16 +91,16 @@ export class SnapshotOverlay implements DriverInstance {
   }
 
   pwriteCompressed(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   /** The scratch file is thrown away at exit: nothing to make durable. */
   flushToDisk(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   flushToOs(): Promise<void> {
-    return Promise.resolve();
+    return nothingToDo();
   }
 
   /** Only the overlay's own clusters count as allocated. */
@@ -128,11 +129,11 @@ export class SnapshotOverlay implements DriverInstance {
   }
 
   saveVmstate(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   loadVmstate(): Promise<void> {
-    return Promise.reject(new BlockError(ENOTSUP));
+    return unsupported();
   }
 
   getInfo(): Promise<DriverInfo | null> {
