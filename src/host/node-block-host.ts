@@ -14,36 +14,27 @@ function toBlockError(e: unknown): BlockError {
   return new BlockError(errno);
 }
 
-/**
- * Run a system call now and settle on the next event-loop turn. A request still completes
- * asynchronously (as QEMU's do, so completion order is preserved), but without a round trip
- * through libuv's thread pool, which costs more than a page-cache read or write.
- */
-function syscall<T>(op: () => T): Promise<T> {
+function fsRead(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    let result: T;
-    try {
-      result = op();
-    } catch (e) {
-      setImmediate(() => reject(toBlockError(e)));
-      return;
-    }
-    setImmediate(() => resolve(result));
+    fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(toBlockError(err)) : resolve(n)));
   });
 }
 
-function fsRead(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
-  return syscall(() => fs.readSync(fd, buf, offset, length, position));
-}
-
 function fsWrite(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
-  return syscall(() => fs.writeSync(fd, buf, offset, length, position));
+  return new Promise((resolve, reject) => {
+    fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(toBlockError(err)) : resolve(n)));
+  });
 }
 
 function wrap<T>(op: (cb: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     op((err, value) => (err ? reject(toBlockError(err)) : resolve(value as T)));
   });
+}
+
+/** The next event-loop turn: when a synchronous host call reports completion. */
+function completed(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 class NodeHostFile implements HostFile {
@@ -55,6 +46,9 @@ class NodeHostFile implements HostFile {
      * Do the reads, writes and syncs on this thread (fs.*Sync). A command-line tool waits for
      * each request anyway, and skipping libuv's thread-pool hop makes a 64 KiB write several
      * times cheaper. The app keeps the default: its event loop must never block on a disk.
+     * Each call still completes on a later event-loop turn (completed()), like a thread-pool
+     * request: qemu-io's aio emulation tells real I/O from requests refused at once that way,
+     * and a request of several steps takes several turns, as in QEMU's main loop.
      */
     private readonly syncIo = false,
   ) {}
@@ -67,8 +61,10 @@ class NodeHostFile implements HostFile {
         try {
           n = fs.readSync(this.fd, buf, done, buf.length - done, offset + done);
         } catch (e) {
+          await completed();
           throw toBlockError(e);
         }
+        await completed();
       } else {
         n = await fsRead(this.fd, buf, done, buf.length - done, offset + done);
       }
@@ -85,8 +81,10 @@ class NodeHostFile implements HostFile {
         try {
           done += fs.writeSync(this.fd, buf, done, buf.length - done, offset + done);
         } catch (e) {
+          await completed();
           throw toBlockError(e);
         }
+        await completed();
       } else {
         done += await fsWrite(this.fd, buf, done, buf.length - done, offset + done);
       }
@@ -97,10 +95,10 @@ class NodeHostFile implements HostFile {
     if (!this.syncIo) return wrap<void>((cb) => fs.fdatasync(this.fd, cb));
     try {
       fs.fdatasyncSync(this.fd);
-      return Promise.resolve();
     } catch (e) {
-      return Promise.reject(toBlockError(e));
+      return completed().then(() => Promise.reject(toBlockError(e)));
     }
+    return completed();
   }
 
   async size(): Promise<number> {
