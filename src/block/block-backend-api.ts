@@ -58,13 +58,12 @@ export interface BlockBackendApi {
   flush(): Promise<void>;
   /** Bytes, rounded up to 512 as bdrv_getlength does. */
   getLength(): Promise<number>;
-  truncate(offset: number, exact: boolean, prealloc: PreallocMode): Promise<void>;
+  /** Offsets past 2^53 may come as bigint so QEMU's limit message can name them exactly. */
+  truncate(offset: number | bigint, exact: boolean, prealloc: PreallocMode): Promise<void>;
   saveVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void>;
   loadVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void>;
-  /** bdrv_is_allocated(root): allocation of the top layer only (`alloc`). */
+  /** bdrv_is_allocated(root): allocation of the top layer only (qemu-io's `alloc` and `map`). */
   isAllocated(offset: number, bytes: number): Promise<AllocationStatus>;
-  /** bdrv_is_allocated_above(root, NULL): allocated anywhere in the backing chain (`map`). */
-  isAllocatedAbove(offset: number, bytes: number): Promise<AllocationStatus>;
   /** bdrv_get_info + specific info; null if the driver has none (then `info` prints nothing more). */
   getInfo(): Promise<DriverInfo | null>;
 

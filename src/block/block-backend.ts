@@ -6,6 +6,8 @@ import { BdrvChild } from './child';
 import { BDRV_REQ_FUA, type DriverInfo, type PreallocMode } from './driver';
 import { BlockError, EIO, ENOTSUP, QemuError } from './errors';
 import * as io from './io';
+
+const BDRV_MAX_LENGTH = 9223372035781033984n;
 import type { BlockNode } from './node';
 import { CACHE_MODES, closeNodes } from './open';
 import { applyReopen, planReopen } from './reopen';
@@ -108,8 +110,12 @@ export class BlockBackend implements BlockBackendApi {
     return io.bdrvGetLength(this.root);
   }
 
-  truncate(offset: number, exact: boolean, prealloc: PreallocMode): Promise<void> {
-    return this.track(() => this.rootChild.truncate(offset, exact, prealloc));
+  truncate(offset: number | bigint, exact: boolean, prealloc: PreallocMode): Promise<void> {
+    // bdrv_check_request: nothing past BDRV_MAX_LENGTH (INT64_MAX rounded down to 1 GiB).
+    if (BigInt(offset) > BDRV_MAX_LENGTH) {
+      return Promise.reject(new QemuError(`offset(${offset}) exceeds maximum(${BDRV_MAX_LENGTH})`));
+    }
+    return this.track(() => this.rootChild.truncate(Number(offset), exact, prealloc));
   }
 
   saveVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void> {
@@ -122,10 +128,6 @@ export class BlockBackend implements BlockBackendApi {
 
   isAllocated(offset: number, bytes: number): Promise<AllocationStatus> {
     return this.track(() => io.bdrvIsAllocated(this.root, offset, bytes));
-  }
-
-  isAllocatedAbove(offset: number, bytes: number): Promise<AllocationStatus> {
-    return this.track(() => io.bdrvIsAllocatedAbove(this.root, offset, bytes));
   }
 
   getInfo(): Promise<DriverInfo | null> {

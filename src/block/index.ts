@@ -7,6 +7,6 @@ export {
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
 } from './driver';
-export { BlockError, QemuError, strerror, toErrno, EIO, EINVAL, ENOTSUP, EPERM, ENOMEDIUM } from './errors';
+export { BlockError, QemuAbort, QemuError, strerror, toErrno, EIO, EINVAL, ENOTSUP, EPERM, ENOMEDIUM } from './errors';
 export { openBlockBackend } from './open';
 export { parseKeyValueOptions } from './qdict';

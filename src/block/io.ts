@@ -522,20 +522,6 @@ export async function bdrvIsAllocated(node: BlockNode, offset: number, bytes: nu
   return { allocated: (res.status & BDRV_BLOCK_ALLOCATED) !== 0, pnum: res.pnum };
 }
 
-/** bdrv_is_allocated_above(top, NULL): allocated in any node of the backing chain. */
-export async function bdrvIsAllocatedAbove(top: BlockNode, offset: number, bytes: number): Promise<{ allocated: boolean; pnum: number }> {
-  let pnum = bytes;
-  for (let n: BlockNode | undefined = top; n; n = n.childNamed('backing')?.node) {
-    const len = roundUp(n.totalBytes, 512);
-    if (offset >= len && n !== top) break;
-    const res = await bdrvIsAllocated(n, offset, pnum);
-    if (res.allocated) return res;
-    if (res.pnum > 0) pnum = Math.min(pnum, res.pnum);
-    if (res.pnum === 0 && n === top) return res;
-  }
-  return { allocated: false, pnum };
-}
-
 export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, prealloc: PreallocMode): Promise<void> {
   const node = child.node;
   if (offset < 0) return Promise.reject(new QemuError('Image size cannot be negative', EINVAL));

@@ -9,6 +9,15 @@ import type { BlockHost, HostFile, HostOpenFlags } from '../block/index';
 
 const EIO = 5;
 
+/**
+ * The engine names files with binary strings (one char per byte, as C does); give fs the same
+ * bytes. A string with chars above 0xff is real Unicode (from the app) and goes as UTF-8.
+ */
+export function hostPath(file: string): string | Buffer {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(file) || /[^\x00-\xff]/.test(file) ? file : Buffer.from(file, 'latin1');
+}
+
 function toBlockError(e: unknown): BlockError {
   const errno = typeof e === 'object' && e !== null && 'errno' in e && typeof e.errno === 'number' ? Math.abs(e.errno) : EIO;
   return new BlockError(errno);
@@ -137,10 +146,10 @@ export class NodeBlockHost implements BlockHost {
     if (flags.direct) {
       // O_DIRECT needs aligned buffers, which JS cannot promise: check that the file system
       // supports it (tmpfs does not: EINVAL, as QEMU reports), then do buffered I/O.
-      const probe = await wrap<number>((cb) => fs.open(file, mode | fs.constants.O_DIRECT, cb));
+      const probe = await wrap<number>((cb) => fs.open(hostPath(file), mode | fs.constants.O_DIRECT, cb));
       await wrap<void>((cb) => fs.close(probe, cb));
     }
-    const fd = await wrap<number>((cb) => fs.open(file, mode, cb));
+    const fd = await wrap<number>((cb) => fs.open(hostPath(file), mode, cb));
     return new NodeHostFile(fd, this.options.syncIo);
   }
 
@@ -150,7 +159,7 @@ export class NodeBlockHost implements BlockHost {
 
   async readFile(file: string): Promise<Uint8Array> {
     try {
-      const data = await fs.promises.readFile(file);
+      const data = await fs.promises.readFile(hostPath(file));
       return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     } catch (e) {
       throw toBlockError(e);

@@ -2,6 +2,7 @@
 // what the engine decides), an fgets-like stdin reader, clocks, timers and real signals.
 
 import * as fs from 'node:fs';
+import { hostPath } from './node-block-host';
 import * as os from 'node:os';
 import * as tty from 'node:tty';
 import type { QemuIoHost } from '../qemu-io/qemu-io-host';
@@ -74,7 +75,7 @@ export class NodeQemuIoHost implements QemuIoHost {
       const nl = this.pending.subarray(0, limit).indexOf(10);
       if (nl >= 0 || this.pending.length >= MAX_LINE || (this.eof && this.pending.length > 0)) {
         const take = nl >= 0 ? nl + 1 : limit;
-        const line = this.pending.subarray(0, take).toString('utf8');
+        const line = this.pending.subarray(0, take).toString('latin1');
         this.pending = this.pending.subarray(take);
         return line;
       }
@@ -166,7 +167,7 @@ export class NodeQemuIoHost implements QemuIoHost {
 
   async readFile(file: string): Promise<Uint8Array> {
     try {
-      const data = await fs.promises.readFile(file);
+      const data = await fs.promises.readFile(hostPath(file));
       return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     } catch (e) {
       throw Object.assign(new Error(String(e)), { errno: errnoOf(e) });

@@ -12,10 +12,6 @@ import { ReadLine } from './readline';
 import { traceOptParse } from './trace';
 import { OBJECT_HELP, USAGE, VERSION } from './usage';
 
-declare class TextDecoder {
-  decode(bytes: Uint8Array): string;
-}
-
 const OPTION_OBJECT = 'object';
 const OPTION_IMAGE_OPTS = 'image-opts';
 
@@ -200,11 +196,9 @@ async function fetchlineReadline(io: QemuIo, readline: ReadLine): Promise<string
   }
 }
 
-/** Turn the editor's one-char-per-byte line back into text (UTF-8). */
+/** The editor's line is already one char per byte: the engine's binary-string form. */
 function decodeBytes(text: string): string {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new TextDecoder().decode(bytes);
+  return text;
 }
 
 /** QEMU's id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */

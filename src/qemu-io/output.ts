@@ -1,16 +1,10 @@
+import { binaryStringToBytes, writeBinaryString } from '../common/binary-string';
 import type { QemuIoHost } from './qemu-io-host';
 
 /** glibc's BUFSIZ-sized stdio buffer for a pipe or file (st_blksize is 4096 there). */
 const STDIO_BLOCK = 4096;
 
-// TextEncoder exists in every host the engine runs in (Node, browsers) but the engine's
-// lib settings carry no DOM/Node typings, so declare just what is used.
-declare class TextEncoder {
-  encode(text: string): Uint8Array;
-  encodeInto(text: string, dest: Uint8Array): { read: number; written: number };
-}
-
-const encoder = new TextEncoder();
+// Everything printed is a binary string (see src/common/binary-string.ts): bytes go out as given.
 
 /**
  * qemu-io's stdout and stderr as C stdio sees them. stdout is block-buffered when it is not a
@@ -27,7 +21,7 @@ export class Output {
   /** printf to stdout. */
   print(text: string): void {
     this.reserve(text.length * 3);
-    this.len += encoder.encodeInto(text, this.buf.subarray(this.len)).written;
+    this.len += writeBinaryString(text, this.buf, this.len);
     if (this.host.stdoutIsTty) {
       if (text.includes('\n')) this.flush();
     } else if (this.len >= STDIO_BLOCK) {
@@ -48,7 +42,7 @@ export class Output {
 
   /** fprintf(stderr, ...): written at once. */
   printErr(text: string): void {
-    this.host.writeStderr(encoder.encode(text));
+    this.host.writeStderr(binaryStringToBytes(text));
   }
 
   /** error_report(): `qemu-io: ` + message + newline on stderr. */

@@ -1,7 +1,7 @@
 // The qemu-io interpreter state: the open BlockBackend, the command table, aio requests in
 // flight and the "main loop" model that decides when their completions print.
 
-import { openBlockBackend, QemuError, BlockError, toErrno, strerror } from '../block/index';
+import { openBlockBackend, QemuAbort, QemuError, BlockError, toErrno, strerror } from '../block/index';
 import type { BlockBackendApi, BlockHost, OpenRequest } from '../block/index';
 import { breakline } from './breakline';
 import { CMD_FLAG_GLOBAL, CMD_NOFILE_OK, type CmdInfo } from './cmdinfo';
@@ -274,6 +274,13 @@ export class QemuIo {
       this.blk = await this.poll(openBlockBackend(this.blockHost, req, hooks));
       return true;
     } catch (e) {
+      if (e instanceof QemuAbort) {
+        // QEMU 7.2 hits &error_abort here: it names the spot, prints the error and dies.
+        this.out.printErr(`Unexpected error in ${e.where}:\n`);
+        this.out.errorReport(e.message);
+        this.out.discard();
+        this.host.abort();
+      }
       this.out.errorReport(`can't open${name !== undefined ? ` device ${name}` : ''}: ${errorMessage(e)}`);
       return false;
     }

@@ -2,16 +2,13 @@
 // line (unknown keys, `help`, event names that do not exist, unreadable event files). There are
 // no trace backends here, so matching events are accepted and produce nothing.
 
+import { bytesToBinaryString } from '../common/binary-string';
 import { strerror } from '../block/index';
 import { parseOptionString } from './commands/open';
 import type { QemuIo } from './qemu-io';
 import { TRACE_EVENTS } from './trace-events';
 
 const KNOWN = new Set(TRACE_EVENTS);
-
-declare class TextDecoder {
-  decode(bytes: Uint8Array): string;
-}
 
 /** trace_enable_events(): a pattern without wildcards that names no event gets a warning. */
 function enableEvents(io: QemuIo, pattern: string, where: string): void {
@@ -45,7 +42,7 @@ export async function traceOptParse(io: QemuIo, text: string): Promise<'ok' | 'e
   if (file !== undefined) {
     let lines: string[];
     try {
-      lines = new TextDecoder().decode(await io.host.readFile(file)).split('\n');
+      lines = bytesToBinaryString(await io.host.readFile(file)).split('\n');
     } catch (e) {
       const errno = typeof e === 'object' && e !== null && 'errno' in e ? Number(e.errno) : 5;
       io.out.printErr(`qemu-io:${file}: ${strerror(errno)}\n`);

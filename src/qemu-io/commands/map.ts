@@ -16,9 +16,12 @@ export const mapCmd: CmdInfo = {
   cfunc: mapF,
 };
 
-/** map_is_allocated(): extend the first run while the status stays the same. */
+/**
+ * map_is_allocated(): extend the first run while the status stays the same. Like QEMU 7.2's
+ * qemu-io it asks the top node only (bdrv_is_allocated), not the backing chain.
+ */
 async function mapIsAllocated(blk: BlockBackendApi, offset: number, bytes: number): Promise<[boolean, number]> {
-  let status = await blk.isAllocatedAbove(offset, bytes);
+  let status = await blk.isAllocated(offset, bytes);
   const first = status.allocated;
   let num = status.pnum;
   let pnum = num;
@@ -27,7 +30,7 @@ async function mapIsAllocated(blk: BlockBackendApi, offset: number, bytes: numbe
     bytes -= num;
     if (bytes === 0) break;
     try {
-      status = await blk.isAllocatedAbove(offset, bytes);
+      status = await blk.isAllocated(offset, bytes);
     } catch {
       break; // a failure past the first run just ends the run
     }

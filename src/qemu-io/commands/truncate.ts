@@ -1,5 +1,6 @@
 import type { PreallocMode } from '../../block/index';
 import type { CmdInfo } from '../cmdinfo';
+import { cvtnumBig } from '../cvtnum';
 import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { errorMessage, negErrno, type QemuIo } from '../qemu-io';
@@ -49,8 +50,10 @@ async function truncateF(io: QemuIo, argv: string[]): Promise<number> {
     io.printCvtnumErr(offset, argv[1]);
     return offset;
   }
+  // Keep huge offsets exact: the block layer's limit message prints them digit for digit.
+  const exact = offset > Number.MAX_SAFE_INTEGER ? cvtnumBig(operands[0]).value : offset;
   try {
-    await io.poll(io.blk!.truncate(offset, false, prealloc));
+    await io.poll(io.blk!.truncate(exact, false, prealloc));
   } catch (e) {
     io.out.errorReport(errorMessage(e));
     return negErrno(e);
