@@ -40,7 +40,7 @@ export function binaryStringToBytes(s: string): Uint8Array {
 /** A Unicode string (e.g. from a UTF-8 command line) as the binary string of its UTF-8 bytes. */
 export function utf8ToBinaryString(s: string): string {
   // Plain ASCII is the same in both forms: skip the work.
-  // eslint-disable-next-line no-control-regex
+   
   if (/^[\x00-\x7f]*$/.test(s)) return s;
   let out = '';
   for (const ch of s) {

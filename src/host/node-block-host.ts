@@ -14,7 +14,7 @@ const EIO = 5;
  * bytes. A string with chars above 0xff is real Unicode (from the app) and goes as UTF-8.
  */
 export function hostPath(file: string): string | Buffer {
-  // eslint-disable-next-line no-control-regex
+   
   return /^[\x00-\x7f]*$/.test(file) || /[^\x00-\xff]/.test(file) ? file : Buffer.from(file, 'latin1');
 }
 
