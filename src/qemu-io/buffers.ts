@@ -7,11 +7,35 @@ import type { QemuIo } from './qemu-io';
 export const BDRV_REQUEST_MAX_BYTES = 2147483136;
 export const BDRV_SECTOR_SIZE = 512;
 
+/**
+ * Freed request buffers by size, reused by the next request of the same size: a script of
+ * thousands of 64 KiB writes then allocates a handful of buffers instead of thousands (and the
+ * garbage collector stays idle). Bounded so a huge request does not stay pinned.
+ */
+const pool = new Map<number, Uint8Array[]>();
+let pooledBytes = 0;
+const POOL_LIMIT = 64 << 20;
+
 /** qemu_io_alloc(): a buffer of len bytes, every byte set to pattern. */
 export function qemuIoAlloc(len: number, pattern: number): Uint8Array {
+  const reused = pool.get(len)?.pop();
+  if (reused) {
+    pooledBytes -= len;
+    return reused.fill(pattern);
+  }
   const buf = new Uint8Array(len);
   if (pattern !== 0) buf.fill(pattern);
   return buf;
+}
+
+/** qemu_io_free(): the request is over and nothing refers to buf any more. */
+export function qemuIoFree(buf: Uint8Array | null): void {
+  if (!buf || buf.byteOffset !== 0 || buf.length !== buf.buffer.byteLength) return;
+  if (pooledBytes + buf.length > POOL_LIMIT) return;
+  let list = pool.get(buf.length);
+  if (!list) pool.set(buf.length, (list = []));
+  list.push(buf);
+  pooledBytes += buf.length;
 }
 
 /** memcmp(buf + start, memset(pattern), len) != 0, four bytes at a time. */

@@ -1,4 +1,4 @@
-import { BDRV_REQUEST_MAX_BYTES, BDRV_SECTOR_SIZE, patternMismatch, qemuIoAlloc } from '../buffers';
+import { BDRV_REQUEST_MAX_BYTES, BDRV_SECTOR_SIZE, patternMismatch, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
 import { EINVAL, parsePattern } from '../cvtnum';
 import { dumpBuffer, formatReport } from '../format';
@@ -94,23 +94,27 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
 
   const blk = io.blk!;
   const buf = qemuIoAlloc(count, 0xab);
-  const t1 = io.host.monotonicNs();
   try {
-    await io.poll(bflag ? blk.loadVmstate(offset, count, buf) : blk.pread(offset, count, buf));
-  } catch (e) {
-    const ret = negErrno(e);
-    io.out.print(`read failed: ${strerror(-ret)}\n`);
-    return ret;
-  }
-  const t2 = io.host.monotonicNs();
+    const t1 = io.host.monotonicNs();
+    try {
+      await io.poll(bflag ? blk.loadVmstate(offset, count, buf) : blk.pread(offset, count, buf));
+    } catch (e) {
+      const ret = negErrno(e);
+      io.out.print(`read failed: ${strerror(-ret)}\n`);
+      return ret;
+    }
+    const t2 = io.host.monotonicNs();
 
-  let ret = 0;
-  if (pflag && patternMismatch(buf, patternOffset, patternCount, pattern)) {
-    io.out.print(`Pattern verification failed at offset ${offset + patternOffset}, ${patternCount} bytes\n`);
-    ret = -EINVAL;
+    let ret = 0;
+    if (pflag && patternMismatch(buf, patternOffset, patternCount, pattern)) {
+      io.out.print(`Pattern verification failed at offset ${offset + patternOffset}, ${patternCount} bytes\n`);
+      ret = -EINVAL;
+    }
+    if (qflag) return ret;
+    if (vflag) io.out.print(dumpBuffer(buf, offset, count));
+    io.out.print(formatReport('read', t2 - t1, offset, count, count, 1, cflag));
+    return ret;
+  } finally {
+    qemuIoFree(buf);
   }
-  if (qflag) return ret;
-  if (vflag) io.out.print(dumpBuffer(buf, offset, count));
-  io.out.print(formatReport('read', t2 - t1, offset, count, count, 1, cflag));
-  return ret;
 }

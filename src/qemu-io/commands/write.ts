@@ -1,5 +1,5 @@
 import { BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../block/index';
-import { BDRV_REQUEST_MAX_BYTES, BDRV_SECTOR_SIZE, qemuIoAlloc } from '../buffers';
+import { BDRV_REQUEST_MAX_BYTES, BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
 import { EINVAL, parsePattern } from '../cvtnum';
 import { formatReport } from '../format';
@@ -86,28 +86,31 @@ async function writeF(io: QemuIo, argv: string[]): Promise<number> {
     buf = sflag ? await allocFromFile(io, count, fileName) : qemuIoAlloc(count, pattern);
     if (!buf) return -EINVAL;
   }
-
-  const blk = io.blk!;
-  const t1 = io.host.monotonicNs();
   try {
-    if (bflag) {
-      await io.poll(blk.saveVmstate(offset, count, buf!));
-    } else if (zflag) {
-      await io.poll(blk.pwriteZeroes(offset, count, flags));
-    } else if (cflag) {
-      await io.poll(blk.pwriteCompressed(offset, count, buf!));
-    } else {
-      await io.poll(blk.pwrite(offset, count, buf!, flags));
+    const blk = io.blk!;
+    const t1 = io.host.monotonicNs();
+    try {
+      if (bflag) {
+        await io.poll(blk.saveVmstate(offset, count, buf!));
+      } else if (zflag) {
+        await io.poll(blk.pwriteZeroes(offset, count, flags));
+      } else if (cflag) {
+        await io.poll(blk.pwriteCompressed(offset, count, buf!));
+      } else {
+        await io.poll(blk.pwrite(offset, count, buf!, flags));
+      }
+    } catch (e) {
+      const ret = negErrno(e);
+      io.out.print(`write failed: ${strerror(-ret)}\n`);
+      return ret;
     }
-  } catch (e) {
-    const ret = negErrno(e);
-    io.out.print(`write failed: ${strerror(-ret)}\n`);
-    return ret;
+    const t2 = io.host.monotonicNs();
+    if (qflag) return 0;
+    io.out.print(formatReport('wrote', t2 - t1, offset, count, count, 1, cmdCflag));
+    return 0;
+  } finally {
+    qemuIoFree(buf);
   }
-  const t2 = io.host.monotonicNs();
-  if (qflag) return 0;
-  io.out.print(formatReport('wrote', t2 - t1, offset, count, count, 1, cmdCflag));
-  return 0;
 }
 
 /** qemu_io_alloc_from_file(): the file's first bytes repeated over the buffer. */
