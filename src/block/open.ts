@@ -107,9 +107,11 @@ class Opener implements OpenContext {
     }
 
     if (!drv && protocolOnly) {
-      const fname = filename ?? stringOption(options, 'filename');
-      if (fname === undefined) throw new QemuError('Must specify either driver or file');
-      drv = findProtocolFor(fname);
+      // Only a filename given as such may carry a protocol prefix; a `filename` option is a
+      // host file name, colons and all (bdrv_find_protocol with allow_protocol_prefix false).
+      if (filename !== undefined) drv = findProtocolFor(filename);
+      else if (stringOption(options, 'filename') !== undefined) drv = findDriver('file');
+      else throw new QemuError('Must specify either driver or file');
     }
     if (drv && !drv.isFormat) return this.openProtocol(drv, filename, options, flags, nodeName);
 

@@ -3,7 +3,7 @@
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DebugHooks, DriverInfo, DriverInstance, EventRequest, PreallocMode } from '../../driver';
 import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_RAW, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
-import { BlockError, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { BlockError, EISDIR, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import type { BlkdebugEvent } from '../../events';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
@@ -61,21 +61,26 @@ class BlkdebugDriver implements DriverInstance {
     return this.primaryChild;
   }
 
-  /** rule_check: fail the request if an active rule covers it; without `immediately` yield first. */
-  private async check(offset: number, bytes: number, iotype: number): Promise<void> {
+  /**
+   * rule_check: fail the request if an active rule covers it; without `immediately` yield first.
+   * Resolves true when the request ends here without error: QEMU returns -errno, so a negative
+   * errno in a rule is a "success" that never reaches the image.
+   */
+  private async check(offset: number, bytes: number, iotype: number): Promise<boolean> {
     const rule = this.engine.ruleCheck(offset, bytes, iotype);
-    if (!rule) return;
+    if (!rule) return false;
     if (!rule.immediately) await Promise.resolve();
+    if (rule.errno < 0) return true;
     throw new BlockError(rule.errno);
   }
 
   async preadv(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
-    await this.check(offset, bytes, IOTYPE_READ);
+    if (await this.check(offset, bytes, IOTYPE_READ)) return;
     return this.image.preadv(offset, bytes, buf, flags);
   }
 
   async pwritev(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
-    await this.check(offset, bytes, IOTYPE_WRITE);
+    if (await this.check(offset, bytes, IOTYPE_WRITE)) return;
     return this.image.pwritev(offset, bytes, buf, flags);
   }
 
@@ -83,13 +88,13 @@ class BlkdebugDriver implements DriverInstance {
   async pwriteZeroes(offset: number, bytes: number, flags: number): Promise<void> {
     const align = Math.max(this.limits?.requestAlignment ?? 1, this.limits?.pwriteZeroesAlignment ?? 0);
     if (bytes < align) throw new BlockError(ENOTSUP);
-    await this.check(offset, bytes, IOTYPE_WRITE_ZEROES);
+    if (await this.check(offset, bytes, IOTYPE_WRITE_ZEROES)) return;
     return this.image.pwriteZeroes(offset, bytes, flags);
   }
 
   async pdiscard(offset: number, bytes: number): Promise<void> {
     if (bytes < (this.limits?.requestAlignment ?? 1)) throw new BlockError(ENOTSUP);
-    await this.check(offset, bytes, IOTYPE_DISCARD);
+    if (await this.check(offset, bytes, IOTYPE_DISCARD)) return;
     return this.image.pdiscard(offset, bytes);
   }
 
@@ -99,7 +104,7 @@ class BlkdebugDriver implements DriverInstance {
 
   /** Flush carries no range: only rules without `sector` can fail it. */
   async flushToDisk(): Promise<void> {
-    await this.check(0, 0, IOTYPE_FLUSH);
+    if (await this.check(0, 0, IOTYPE_FLUSH)) return;
     return this.image.flush();
   }
 
@@ -108,7 +113,8 @@ class BlkdebugDriver implements DriverInstance {
   }
 
   async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
-    await this.check(offset, bytes, IOTYPE_BLOCK_STATUS);
+    // A "successful" failure leaves QEMU's status unset (0): nothing allocated.
+    if (await this.check(offset, bytes, IOTYPE_BLOCK_STATUS)) return { status: 0, pnum: bytes };
     return { status: BDRV_BLOCK_RAW | BDRV_BLOCK_OFFSET_VALID, pnum: bytes, map: offset, file: this.image };
   }
 
@@ -219,7 +225,9 @@ export const blkdebugDriver: BlockDriver = {
       try {
         configText = latin1(await ctx.host.readFile(config));
       } catch (e) {
-        throw new QemuError(`Could not read blkdebug config file: ${strerror(toErrno(e))}`, toErrno(e));
+        // fopen() of a directory works and the read fails: QEMU's parser reports that one.
+        const errno = toErrno(e);
+        throw new QemuError(`${errno === EISDIR ? 'Cannot read config file' : 'Could not read blkdebug config file'}: ${strerror(errno)}`, errno);
       }
     }
     let specs: RuleSpec[];
@@ -268,10 +276,10 @@ export const blkdebugDriver: BlockDriver = {
   },
 };
 
-/** take-child-perms / unshare-child-perms lists: accepted, checked, no effect here. */
+/** take-child-perms.N / unshare-child-perms.N lists: accepted, checked, no effect here. */
 function parsePermissions(options: QDict, key: string): void {
   for (const [k, v] of [...options]) {
-    if (k !== key && !k.startsWith(`${key}.`)) continue;
+    if (!k.startsWith(`${key}.`)) continue;
     options.delete(k);
     if (typeof v !== 'string' || !PERMISSIONS.includes(v)) throw new QemuError(`Parameter 'null' does not accept value '${String(v)}'`);
   }
