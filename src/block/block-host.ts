@@ -23,6 +23,8 @@ export interface BlockHost {
   openFile(path: string, flags: HostOpenFlags): Promise<HostFile>;
   /** Whole small file (blkdebug config files, qemu-io `write -s`). Throws BlockError. */
   readFile(path: string): Promise<Uint8Array>;
+  /** A monotonic clock in milliseconds (how long a request has been parked); optional. */
+  now?(): number;
   /** Wait this many milliseconds (null-co latency-ns); absent hosts run without latency. */
   delay?(ms: number): Promise<void>;
   /** A scratch file for -snapshot overlays, already unlinked: it disappears when closed. */

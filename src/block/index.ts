@@ -10,3 +10,17 @@ export {
 export { BlockError, QemuAbort, QemuError, strerror, toErrno, EIO, EINVAL, ENOTSUP, EPERM, ENOMEDIUM } from './errors';
 export { openBlockBackend } from './open';
 export { parseKeyValueOptions } from './qdict';
+export {
+  findBlkdebugEngines,
+  lintRuleFile,
+  loadRuleFile,
+  BlkdebugEngine,
+  IO_TYPES,
+  type BlkdebugEngineEvent,
+  type ConfigDiagnostic,
+  type Rule,
+  type RuleSpec,
+  type SuspendedRequest,
+} from './drivers/blkdebug';
+export type { BlockBackend } from './block-backend';
+export type { TraceEvent, TraceHook } from './trace';

@@ -1,6 +1,6 @@
 // The block drivers blkstudio knows, by name, and format probing.
 import type { BlockDriver } from './driver';
-import { blkdebugDriver } from './drivers/blkdebug/blkdebug';
+import { blkdebugDriver } from './drivers/blkdebug';
 import { fileDriver } from './drivers/file/file';
 import { nullAioDriver, nullCoDriver } from './drivers/null/null';
 import { makeRawDriver, PROBE_BUF_SIZE } from './drivers/raw/raw';

@@ -153,6 +153,10 @@ export class NodeBlockHost implements BlockHost {
     return new NodeHostFile(fd, this.options.syncIo);
   }
 
+  now(): number {
+    return performance.now();
+  }
+
   delay(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }

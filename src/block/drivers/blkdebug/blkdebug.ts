@@ -9,7 +9,7 @@ import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
-import { parseConfigFile } from './config-file';
+import { parseConfigFile, type ConfigDiagnostic } from './config-file';
 import { BlkdebugEngine } from './engine';
 import { sectionsFromOptions } from './option-rules';
 import {
@@ -29,7 +29,7 @@ import {
 const INT_MAX = 2 ** 31 - 1;
 const PERMISSIONS = ['consistent-read', 'write', 'write-unchanged', 'resize', 'graph-mod'];
 
-class BlkdebugDriver implements DriverInstance {
+export class BlkdebugDriver implements DriverInstance {
   readonly supportedWriteFlags: number;
   readonly supportedZeroFlags: number;
   readonly debug: DebugHooks;
@@ -181,6 +181,33 @@ export function rulesFromConfig(text: string): { specs: RuleSpec[]; error: RuleE
   }
 }
 
+/**
+ * Every problem in a rule file, each with line and column (for an editor), and the rules of
+ * the sections that are fine. QEMU would stop at the first problem: that is diagnostics[0]
+ * when the file has syntax errors, else the first rule error in QEMU's order.
+ */
+export function lintRuleFile(text: string): { specs: RuleSpec[]; diagnostics: ConfigDiagnostic[] } {
+  const parsed = parseConfigFile(text, RULE_SCHEMA);
+  const diagnostics = [...parsed.diagnostics];
+  const specs: RuleSpec[] = [];
+  const sections = parsed.sections.map((s) => ({
+    group: s.group as 'inject-error' | 'set-state',
+    values: new Map(s.options.map((o) => [o.key, { value: o.value, line: o.line, column: o.valueColumn }])) as SectionValues,
+    source: { origin: 'config' as const, line: s.line },
+    header: { line: s.line },
+  }));
+  const ordered = [...sections.filter((s) => s.group === 'inject-error'), ...sections.filter((s) => s.group === 'set-state')];
+  for (const s of ordered) {
+    try {
+      specs.push(ruleFromSection(s.group, s.values, s.source, s.header));
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      diagnostics.push(e.diagnostic ?? { message: e.message, line: s.header.line, column: 1, endColumn: 2 });
+    }
+  }
+  return { specs, diagnostics };
+}
+
 function refreshFilename(config: string | undefined, image: BlockNode, onlyPlainOptions: boolean): string {
   if (onlyPlainOptions) return `blkdebug:${config ?? ''}:${image.filename}`;
   return `json:{"driver": "blkdebug", "image": {"driver": "${image.driver.formatName}", "filename": "${image.filename}"}}`;
@@ -259,7 +286,7 @@ export const blkdebugDriver: BlockDriver = {
     align = Math.max(sizes.optDiscard, align);
     if (sizes.maxDiscard && (sizes.maxDiscard >= INT_MAX || sizes.maxDiscard % align !== 0)) throw bad('max-discard', sizes.maxDiscard);
 
-    const engine = new BlkdebugEngine({ print: (t) => ctx.print(t) });
+    const engine = new BlkdebugEngine({ print: (t) => ctx.print(t), now: ctx.host.now?.bind(ctx.host) });
     for (const spec of specs) engine.addRule(spec);
     node.filename = refreshFilename(config, image.node, plain);
     const drv = new BlkdebugDriver(image, engine, {

@@ -1,0 +1,37 @@
+// blkdebug as the rest of blkstudio sees it: find the engines in a graph, check and load rule
+// files, and everything needed to observe and drive a running engine.
+import type { BlockNode } from '../../node';
+import { BlkdebugDriver, lintRuleFile } from './blkdebug';
+import type { ConfigDiagnostic } from './config-file';
+import type { BlkdebugEngine } from './engine';
+
+export { blkdebugDriver, lintRuleFile, rulesFromConfig } from './blkdebug';
+export type { ConfigDiagnostic } from './config-file';
+export { BlkdebugEngine, type BlkdebugEngineEvent, type RequestInfo, type SuspendedRequest } from './engine';
+export { IO_TYPES, type InjectErrorRule, type IoType, type Rule, type RuleSpec, type SetStateRule, type SuspendRule } from './rules';
+
+/** Every blkdebug node below (and including) root, top-down, with its engine. */
+export function findBlkdebugEngines(root: BlockNode): Array<{ node: string; engine: BlkdebugEngine }> {
+  const out: Array<{ node: string; engine: BlkdebugEngine }> = [];
+  const seen = new Set<BlockNode>();
+  const visit = (n: BlockNode) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.drv instanceof BlkdebugDriver) out.push({ node: n.nodeName, engine: n.drv.engine });
+    for (const c of n.children) visit(c.node);
+  };
+  visit(root);
+  return out;
+}
+
+/**
+ * Replace an engine's rules with those of a rule file, atomically: if the file has any problem
+ * nothing changes and the problems come back. Breakpoints and parked requests stay; the state
+ * is kept unless resetState.
+ */
+export function loadRuleFile(engine: BlkdebugEngine, text: string, resetState = false): ConfigDiagnostic[] {
+  const { specs, diagnostics } = lintRuleFile(text);
+  if (diagnostics.length > 0) return diagnostics;
+  engine.replaceRules(specs, resetState);
+  return [];
+}
