@@ -6,6 +6,8 @@ export class MemoryHost implements BlockHost {
   readonly files = new Map<string, Uint8Array>();
   readonly dirs = new Set<string>();
   syncs = 0;
+  /** The host clock (ms); tests move it by hand. */
+  now?: () => number;
 
   addFile(path: string, data: Uint8Array | number): void {
     this.files.set(path, typeof data === 'number' ? new Uint8Array(data) : data);
