@@ -13,12 +13,15 @@
 //     files?: { name: 'content' | bytes spec },
 //     argv: [...], stdin?: 'text' (latin1: '\xff' is the byte 0xff), compareImages?: [names] }
 //
-// Rules for adding cases: no qcow2/blkdebug/blkverify images (those drivers come later), no
+// Rules for adding cases: no qcow2/blkverify images (those drivers come later); blkdebug cases
+// (raw over blkdebug over file) live in cases-blkdebug.mjs and are appended to `cases` below; no
 // timing-dependent aio completion order (at most one aio request in flight, completed by
 // aio_flush, a synchronous command that cannot race, or exit), small sleeps, and never
 // `wait_break` without blkdebug (it waits forever).
 //
 // Regenerate the goldens with `npm run golden` after changing this file.
+
+import { blkdebugCases } from './cases-blkdebug.mjs';
 
 /** `c('read 0 512', 'write 0 1')` -> ['-c', 'read 0 512', '-c', 'write 0 1'] */
 const c = (...cmds) => cmds.flatMap((cmd) => ['-c', cmd]);
@@ -1268,4 +1271,7 @@ export const cases = [
     images: [],
     argv: ['-f', 'raw', ...c('help'), 'nosuch.raw'],
   },
+
+  // ------------------------------------------------------------------ blkdebug (cases-blkdebug.mjs)
+  ...blkdebugCases,
 ];

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// blkdebug overhead benchmark (`npm run bench:blkdebug`).
+//
+// The workload of bench/run.mjs (a 256 MiB raw image in /dev/shm, a stdin script of 4096
+// `write -P <p> <off> 64k` then 4096 `read -P <p> <off> 64k`) is run through blkstudio-io
+//   (a) on `-f raw blkdebug:rules.conf:bench.raw`, where rules.conf holds 1,000 rules on events
+//       that raw-over-blkdebug never fires (qcow2 metadata events; raw over blkdebug fires only
+//       read_aio, write_aio, pwritev, pwritev_done, flush_to_os, flush_to_disk and none), and
+//   (b) on the plain image `-f raw bench.raw`,
+// alternating, 5 runs each. The median ratio (a)/(b) is the cost of having blkdebug with many
+// idle rules in the graph (target <= 1.05). qemu-io on form (a) is timed too, for reference.
+// Not a test: it never fails for being slow, only when a run exits non-zero or a pattern fails.
+//
+//   BENCH_RUNS=3 npm run bench:blkdebug    fewer runs
+//   BENCH_RULES=10000                      more idle rules
+
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { blkstudioIoCommand, blkstudioIoProblem, checkQemuIoVersion, childEnv } from '../test/iotests/harness.mjs';
+
+const IMAGE_SIZE = 256 * 1024 * 1024;
+const CHUNK = 64 * 1024;
+const OPS = 4096;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RULES = Number(process.env.BENCH_RULES ?? 1000);
+
+// Events raw over blkdebug never fires (reference 7.TR): qcow2 metadata and friends.
+const IDLE_EVENTS = [
+  'l1_update', 'l1_grow_alloc_table', 'l1_grow_write_table', 'l1_grow_activate_table', 'l2_load', 'l2_update',
+  'l2_update_compressed', 'l2_alloc_cow_read', 'l2_alloc_write', 'read_backing_aio', 'read_compressed',
+  'write_compressed', 'vmstate_load', 'vmstate_save', 'cow_read', 'cow_write', 'reftable_load', 'reftable_grow',
+  'reftable_update', 'refblock_load', 'refblock_update', 'refblock_update_part', 'refblock_alloc',
+  'refblock_alloc_hookup', 'refblock_alloc_write', 'refblock_alloc_write_blocks', 'refblock_alloc_write_table',
+  'refblock_alloc_switch_table', 'cluster_alloc', 'cluster_alloc_bytes', 'cluster_free', 'cluster_alloc_space',
+  'empty_image_prepare', 'l1_shrink_write_table', 'l1_shrink_free_l2_clusters', 'cor_write',
+];
+
+const version = checkQemuIoVersion();
+if (!version.ok) {
+  console.error(`bench: ${version.message}`);
+  process.exit(1);
+}
+const problem = blkstudioIoProblem();
+if (problem) {
+  console.error(`bench: ${problem}`);
+  process.exit(1);
+}
+const ours = blkstudioIoCommand();
+
+const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+const dir = mkdtempSync(join(base, 'blkstudio-bench-blkdebug-'));
+const image = join(dir, 'bench.raw');
+
+function freshImage() {
+  const fd = openSync(image, 'w');
+  ftruncateSync(fd, IMAGE_SIZE);
+  closeSync(fd);
+}
+
+function rulesFile() {
+  const sections = [];
+  for (let i = 0; i < RULES; i++) {
+    const event = IDLE_EVENTS[i % IDLE_EVENTS.length];
+    if (i % 4 === 3) {
+      sections.push(`[set-state]\nevent = "${event}"\nstate = "${(i % 3) + 1}"\nnew_state = "${((i + 1) % 3) + 1}"\n`);
+    } else {
+      const extra = i % 2 ? `sector = "${i * 8}"\n` : `once = "on"\n`;
+      sections.push(`[inject-error]\nevent = "${event}"\nerrno = "${[5, 28, 1][i % 3]}"\n${extra}`);
+    }
+  }
+  return `# ${RULES} rules on events raw over blkdebug never fires\n` + sections.join('\n');
+}
+
+function script() {
+  const lines = [];
+  const pattern = (i) => (i * 7 + 1) & 0xff;
+  for (let i = 0; i < OPS; i++) lines.push(`write -P ${pattern(i)} ${i * CHUNK} 64k`);
+  for (let i = 0; i < OPS; i++) lines.push(`read -P ${pattern(i)} ${i * CHUNK} 64k`);
+  lines.push('quit');
+  return lines.join('\n') + '\n';
+}
+
+/** Runs one tool on the script; resolves { ms, status, stdoutBytes, stderr, mismatches, failures }. */
+function runOnce(file, args, argv0, stdin) {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(file, args, { cwd: dir, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'], ...(argv0 ? { argv0 } : {}) });
+    let stdoutBytes = 0;
+    let mismatches = 0;
+    let failures = 0;
+    let tail = '';
+    const err = [];
+    child.stdout.on('data', (d) => {
+      stdoutBytes += d.length;
+      const text = tail + d.toString('latin1');
+      const cut = text.lastIndexOf('\n');
+      const whole = text.slice(0, cut + 1);
+      mismatches += (whole.match(/Pattern verification failed/g) ?? []).length;
+      failures += (whole.match(/ failed: /g) ?? []).length;
+      tail = text.slice(cut + 1);
+    });
+    child.stderr.on('data', (d) => err.push(d));
+    child.stdin.on('error', () => {});
+    child.on('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      resolve({ ms, status: code ?? `signal ${signal}`, stdoutBytes, stderr: Buffer.concat(err).toString('utf8'), mismatches, failures });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const stdin = script();
+writeFileSync(join(dir, 'rules.conf'), rulesFile());
+writeFileSync(join(dir, 'script.txt'), stdin);
+const BD = 'blkdebug:rules.conf:bench.raw';
+console.log(`bench:blkdebug: ${OPS} x write -P 64k + ${OPS} x read -P 64k over a ${IMAGE_SIZE / 1024 / 1024} MiB raw image in ${dir}`);
+console.log(`bench:blkdebug: ${ours.label} on -f raw ${BD} (${RULES} idle rules) vs -f raw bench.raw; qemu-io ${version.version} on the blkdebug form for reference; ${RUNS} runs each, alternating`);
+
+const TOOLS = [
+  { key: 'oursBd', name: 'blkstudio-io blkdebug', run: () => runOnce(ours.file, [...ours.prefix, '-f', 'raw', BD], ours.argv0, stdin) },
+  { key: 'oursPlain', name: 'blkstudio-io plain   ', run: () => runOnce(ours.file, [...ours.prefix, '-f', 'raw', 'bench.raw'], ours.argv0, stdin) },
+  { key: 'qemuBd', name: 'qemu-io blkdebug     ', run: () => runOnce(version.path, ['-f', 'raw', BD], 'qemu-io', stdin) },
+];
+const times = { oursBd: [], oursPlain: [], qemuBd: [] };
+let failed = false;
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    // Alternate the order of the two blkstudio-io forms between runs so neither always goes first.
+    const order = run % 2 ? TOOLS : [TOOLS[1], TOOLS[0], TOOLS[2]];
+    for (const tool of order) {
+      freshImage();
+      const r = await tool.run();
+      const ok = r.status === 0 && r.mismatches === 0 && r.failures === 0;
+      console.log(`run ${run} ${tool.name} ${r.ms.toFixed(0).padStart(7)} ms  exit ${r.status}  stdout ${r.stdoutBytes} bytes${r.mismatches ? `  ${r.mismatches} PATTERN FAILURES` : ''}${r.failures ? `  ${r.failures} FAILED REQUESTS` : ''}`);
+      if (!ok) {
+        failed = true;
+        if (r.stderr) console.log(`  stderr: ${r.stderr.slice(0, 2000)}`);
+      } else times[tool.key].push(r.ms);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (times.oursBd.length && times.oursPlain.length) {
+  const bd = median(times.oursBd);
+  const plain = median(times.oursPlain);
+  console.log(`median blkstudio-io: blkdebug ${bd.toFixed(0)} ms, plain ${plain.toFixed(0)} ms (successful runs only)`);
+  if (times.qemuBd.length) console.log(`median qemu-io on the blkdebug form: ${median(times.qemuBd).toFixed(0)} ms (reference)`);
+  console.log(`blkstudio-io blkdebug / plain = ${(bd / plain).toFixed(3)}x (target <= 1.05x)`);
+} else {
+  console.log('bench:blkdebug: no successful run of one of the forms, no ratio');
+}
+if (failed) {
+  console.log('bench:blkdebug: a run did not exit 0 cleanly (see above)');
+  process.exit(1);
+}
