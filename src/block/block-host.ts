@@ -23,6 +23,11 @@ export interface BlockHost {
   openFile(path: string, flags: HostOpenFlags): Promise<HostFile>;
   /** Whole small file (blkdebug config files, qemu-io `write -s`). Throws BlockError. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Resolve on a later turn of the event loop (QEMU's aio_co_schedule + yield: the coroutine
+   * continues from the next main-loop iteration). Absent: a microtask.
+   */
+  nextTurn?(): Promise<void>;
   /** A monotonic clock in milliseconds (how long a request has been parked); optional. */
   now?(): number;
   /** Wait this many milliseconds (null-co latency-ns); absent hosts run without latency. */

@@ -256,62 +256,68 @@ async function paddedPwritev(node: BlockNode, offset: number, bytes: number, buf
     const head = offset !== start;
     const tail = end !== alignedEnd;
     const paddedLen = alignedEnd - start;
+    // Head and tail in one run of at most two blocks are read (and written) together.
+    const merged = head && tail && paddedLen <= 2 * align;
     if (buf) {
       const bounce = new Uint8Array(paddedLen);
       // QEMU 7.2 ignores a failed padding read here and writes the block anyway (a blkdebug
       // rule on pwritev_rmw_* with once=on is used up by the read, and the write succeeds).
-      await rmwRead(node, start, alignedEnd, bounce, head, tail).catch(() => undefined);
+      await rmwRead(node, start, alignedEnd, head ? bounce : null, tail ? bounce.subarray(paddedLen - align) : null, merged).catch(
+        () => undefined,
+      );
       bounce.set(buf, offset - start);
       await alignedPwritev(node, start, paddedLen, bounce, flags, true);
       return;
     }
-    // Zero write: data-write the padded head block, zero-write the middle, data-write the tail.
-    if (paddedLen === align || (head && tail && paddedLen === 2 * align)) {
+    // Zero write: both padding reads first, then the padded head as data, the aligned middle
+    // as a zero write, the padded tail as data (bdrv_co_do_zero_pwritev).
+    if (merged || paddedLen === align) {
       const bounce = new Uint8Array(paddedLen);
-      await rmwRead(node, start, alignedEnd, bounce, head, tail);
+      await rmwRead(node, start, alignedEnd, head ? bounce : null, tail ? bounce.subarray(paddedLen - align) : null, merged);
       bounce.fill(0, offset - start, end - start);
       await alignedPwritev(node, start, paddedLen, bounce, flags & ~BDRV_REQ_MAY_UNMAP, true);
       return;
     }
+    const headBlock = head ? new Uint8Array(align) : null;
+    const tailBlock = tail ? new Uint8Array(align) : null;
+    await rmwRead(node, start, alignedEnd, headBlock, tailBlock, false);
     let midStart = start;
     let midEnd = alignedEnd;
-    if (head) {
-      const block = new Uint8Array(align);
-      await rmwRead(node, start, start + align, block, true, false);
-      block.fill(0, offset - start);
-      await alignedPwritev(node, start, align, block, flags & ~BDRV_REQ_MAY_UNMAP, true);
+    if (headBlock) {
+      headBlock.fill(0, offset - start);
+      await alignedPwritev(node, start, align, headBlock, flags & ~BDRV_REQ_MAY_UNMAP, true);
       midStart = start + align;
     }
-    if (tail) midEnd = alignedEnd - align;
+    if (tailBlock) midEnd = alignedEnd - align;
     if (midEnd > midStart) await alignedPwritev(node, midStart, midEnd - midStart, null, flags, true);
-    if (tail) {
-      const block = new Uint8Array(align);
-      await rmwRead(node, alignedEnd - align, alignedEnd, block, false, true);
-      block.fill(0, 0, end - (alignedEnd - align));
-      await alignedPwritev(node, alignedEnd - align, align, block, flags & ~BDRV_REQ_MAY_UNMAP, true);
+    if (tailBlock) {
+      tailBlock.fill(0, 0, end - (alignedEnd - align));
+      await alignedPwritev(node, alignedEnd - align, align, tailBlock, flags & ~BDRV_REQ_MAY_UNMAP, true);
     }
   } finally {
     endRequest(node, req);
   }
 }
 
-/** Read the partial head/tail blocks of [start, end) into bounce, firing the rmw events. */
-async function rmwRead(node: BlockNode, start: number, end: number, bounce: Uint8Array, head: boolean, tail: boolean): Promise<void> {
+/**
+ * bdrv_padding_rmw_read: read the partial head block into headBuf and the partial tail block
+ * into tailBuf, firing the rmw events around each read. When merged, one read fills headBuf
+ * with the whole padded run [start, end) (then tailBuf is a view of its end).
+ */
+async function rmwRead(node: BlockNode, start: number, end: number, headBuf: Uint8Array | null, tailBuf: Uint8Array | null, merged: boolean): Promise<void> {
   const align = node.limits.requestAlignment;
-  const len = end - start;
-  const merge = head && tail && len <= 2 * align;
-  if (head || merge) {
-    const n = merge ? len : align;
-    await fireAwait(node, head ? 'pwritev_rmw_head' : null);
-    await fireAwait(node, merge && tail ? 'pwritev_rmw_tail' : null);
-    await rawRead(node, start, n, bounce.subarray(0, n));
-    await fireAwait(node, head ? 'pwritev_rmw_after_head' : null);
-    await fireAwait(node, merge && tail ? 'pwritev_rmw_after_tail' : null);
-    if (merge) return;
+  if (headBuf) {
+    const n = merged ? end - start : align;
+    await fireAwait(node, 'pwritev_rmw_head');
+    await fireAwait(node, merged ? 'pwritev_rmw_tail' : null);
+    await rawRead(node, start, n, headBuf.subarray(0, n));
+    await fireAwait(node, 'pwritev_rmw_after_head');
+    await fireAwait(node, merged ? 'pwritev_rmw_after_tail' : null);
+    if (merged) return;
   }
-  if (tail) {
+  if (tailBuf) {
     await fireAwait(node, 'pwritev_rmw_tail');
-    await rawRead(node, end - align, align, bounce.subarray(len - align));
+    await rawRead(node, end - align, align, tailBuf.subarray(0, align));
     await fireAwait(node, 'pwritev_rmw_after_tail');
   }
 }

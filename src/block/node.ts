@@ -2,6 +2,7 @@
 // generic layer keeps for it (limits, write generations, requests in flight).
 import type { BdrvChild } from './child';
 import type { BlockDriver, BlockLimits, DriverInstance } from './driver';
+import type { QDict } from './qdict';
 import type { TraceHook } from './trace';
 
 export interface NodeFlags {
@@ -63,6 +64,8 @@ export class BlockNode {
   private drainWaiters: Array<() => void> = [];
   /** The format was probed (raw then guards block 0 against turning into another format). */
   probed = false;
+  /** The options the node was opened with (reopen may repeat them unchanged). */
+  openOptions: QDict = new Map();
 
   constructor(
     readonly graph: BlockGraph,

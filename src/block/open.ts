@@ -4,7 +4,7 @@ import type { BlockBackendApi, CacheMode, OpenRequest } from './block-backend-ap
 import { BlockBackend } from './block-backend';
 import type { BlockHost } from './block-host';
 import { BdrvChild, type ChildRole } from './child';
-import type { BlockDriver } from './driver';
+import type { BlockDriver, BlockLimits } from './driver';
 import { QemuError, strerror, toErrno } from './errors';
 import { bdrvPreadv } from './io';
 import { parseJsonFilename } from './json-filename';
@@ -142,6 +142,7 @@ class Opener implements OpenContext {
     node.probed = probed;
     this.preopened.set(node, fileNode);
     this.opened.push(node);
+    node.openOptions = new Map([...options, ['driver', drv.formatName]]);
     node.drv = await drv.open(node, options, this);
     this.preopened.delete(node);
     const left = [...options.keys()];
@@ -158,6 +159,7 @@ class Opener implements OpenContext {
     }
     const node = new BlockNode(this.graph, drv, nodeName ?? this.graph.autoNodeName(), filename ?? stringOption(options, 'filename') ?? '', flags);
     this.opened.push(node);
+    node.openOptions = new Map([...options, ['driver', drv.formatName]]);
     node.drv = await drv.open(node, options, this);
     const left = [...options.keys()];
     if (left.length > 0) throw new QemuError(`Block protocol '${drv.formatName}' doesn't support the option '${left[0]}'`);
@@ -244,9 +246,21 @@ function findProtocolFor(filename: string): BlockDriver {
   return file;
 }
 
-/** Limits and length once the driver is open (bdrv_refresh_limits, refresh_total_sectors). */
+/**
+ * Limits and length once the driver is open (bdrv_refresh_limits, refresh_total_sectors): a node
+ * inherits the smallest max-transfer of its children (so raw over a blkdebug with max-transfer
+ * splits its own requests), then the driver's own limits apply where it sets them.
+ */
 async function finishNode(node: BlockNode): Promise<void> {
-  node.limits = { ...DEFAULT_LIMITS, ...node.drv.limits };
+  const limits = { ...DEFAULT_LIMITS };
+  for (const c of node.children) {
+    const m = c.node.limits.maxTransfer;
+    if (m && (!limits.maxTransfer || m < limits.maxTransfer)) limits.maxTransfer = m;
+  }
+  for (const [key, value] of Object.entries(node.drv.limits ?? {}) as Array<[keyof BlockLimits, number | undefined]>) {
+    if (value) limits[key] = value;
+  }
+  node.limits = limits;
   node.totalBytes = await node.drv.getLength();
 }
 

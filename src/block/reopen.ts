@@ -4,7 +4,7 @@ import type { CacheMode } from './block-backend-api';
 import { QemuError } from './errors';
 import type { BlockNode, NodeFlags } from './node';
 import { bdrvFlush } from './io';
-import { OptionReader, qdictFromStrings, type QDict } from './qdict';
+import { OptionReader, qdictFromStrings, qvalueToString, type QDict } from './qdict';
 
 const DISCARD_MODES = ['ignore', 'off', 'unmap', 'on'] as const;
 const DETECT_ZEROES = ['off', 'on', 'unmap'] as const;
@@ -69,8 +69,13 @@ export function planReopen(root: BlockNode, options: Record<string, string>, cac
         own.delete(key);
       }
     }
-    const left = opts.leftovers();
-    if (left.length > 0) throw new QemuError(`Cannot change the option '${left[0]}'`);
+    // Anything else may only be repeated with the value it was opened with.
+    for (const key of opts.leftovers()) {
+      const was = node.openOptions.get(key);
+      if (was === undefined || qvalueToString(was) !== qvalueToString(own.get(key) ?? null)) {
+        throw new QemuError(`Cannot change the option '${key}'`);
+      }
+    }
     plans.push({ node, flags, driverOptions });
     for (const c of node.children) {
       if (c.role === 'backing') continue;

@@ -153,6 +153,10 @@ export class NodeBlockHost implements BlockHost {
     return new NodeHostFile(fd, this.options.syncIo);
   }
 
+  nextTurn(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   now(): number {
     return performance.now();
   }

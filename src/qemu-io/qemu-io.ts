@@ -209,6 +209,19 @@ export class QemuIo {
     for (const order of pending) order.seq = ++this.aioSeq;
   }
 
+  /**
+   * QEMU enters a resumed request's coroutine inside the resume command: whatever it does until
+   * it waits for real I/O (finish, fail, hit the next breakpoint) is printed within the command.
+   */
+  async runResumed(): Promise<void> {
+    this.polling++;
+    try {
+      await runUntilBlocked();
+    } finally {
+      this.polling--;
+    }
+  }
+
   private complete(order: { seq: number }, fn: () => void): void {
     this.aioOrder.delete(order);
     const seq = order.seq;

@@ -9,10 +9,11 @@ export const removeBreakCmd: CmdInfo = {
   argmin: 1,
   argmax: 1,
   flags: 0,
-  cfunc(io: QemuIo, argv: string[]) {
+  async cfunc(io: QemuIo, argv: string[]) {
     const ret = io.blk!.debugRemoveBreakpoint(argv[1]);
     // Even when it reports ENOENT (a one-shot breakpoint already gone) it resumed the requests.
     io.restartInFlight();
+    await io.runResumed();
     if (ret < 0) io.out.print(`Could not remove breakpoint ${argv[1]}: ${strerror(-ret)}\n`);
     return ret;
   },

@@ -9,9 +9,12 @@ export const resumeCmd: CmdInfo = {
   argmin: 1,
   argmax: 1,
   flags: 0,
-  cfunc(io: QemuIo, argv: string[]) {
+  async cfunc(io: QemuIo, argv: string[]) {
     const ret = io.blk!.debugResume(argv[1]);
-    if (ret >= 0) io.restartInFlight();
+    if (ret >= 0) {
+      io.restartInFlight();
+      await io.runResumed();
+    }
     if (ret < 0) io.out.print(`Could not resume request: ${strerror(-ret)}\n`);
     return ret;
   },

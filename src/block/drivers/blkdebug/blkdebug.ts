@@ -39,6 +39,8 @@ export class BlkdebugDriver implements DriverInstance {
     readonly primaryChild: BdrvChild,
     readonly engine: BlkdebugEngine,
     limits: NonNullable<DriverInstance['limits']>,
+    /** The host's "next main-loop iteration", where a failing request without `immediately` resumes. */
+    private readonly nextTurn?: () => Promise<void>,
   ) {
     const child = primaryChild.node.drv;
     this.supportedWriteFlags = BDRV_REQ_FUA & child.supportedWriteFlags;
@@ -69,7 +71,7 @@ export class BlkdebugDriver implements DriverInstance {
   private async check(offset: number, bytes: number, iotype: number): Promise<boolean> {
     const rule = this.engine.ruleCheck(offset, bytes, iotype);
     if (!rule) return false;
-    if (!rule.immediately) await Promise.resolve();
+    if (!rule.immediately) await (this.nextTurn ? this.nextTurn() : Promise.resolve());
     if (rule.errno < 0) return true;
     throw new BlockError(rule.errno);
   }
@@ -296,7 +298,7 @@ export const blkdebugDriver: BlockDriver = {
       maxPwriteZeroes: sizes.maxWriteZero,
       pdiscardAlignment: sizes.optDiscard,
       maxPdiscard: sizes.maxDiscard,
-    });
+    }, ctx.host.nextTurn?.bind(ctx.host));
     // `none` fires once, at the end of open: rules on it are armed from the start.
     await engine.debugEvent('none');
     return drv;

@@ -119,6 +119,12 @@ export function parseConfigFile(text: string, schema: GroupSchema): ParsedConfig
           inBadGroup = true;
           continue;
         }
+        if (withId && sections.some((sec) => sec.group === group && sec.id === withId[2])) {
+          fail(`Duplicate ID '${withId[2]}' for ${group}`, lineNo, base + 1, base + line.trimEnd().length);
+          current = null;
+          inBadGroup = true;
+          continue;
+        }
         current = { group, line: lineNo, options: [] };
         inBadGroup = false;
         if (withId) current.id = withId[2];
