@@ -69,6 +69,11 @@ export class BdrvChild {
     return io.fireDebugEvent(this.node, event, req);
   }
 
+  /** Whether debugEvent(event) would reach anybody: skip building a request description if not. */
+  wants(event: BlkdebugEvent): boolean {
+    return io.wantsDebugEvent(this.node, event);
+  }
+
   getInfo(): Promise<DriverInfo | null> {
     return io.bdrvGetInfo(this.node);
   }

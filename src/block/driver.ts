@@ -80,6 +80,8 @@ export interface EventRequest {
 }
 
 export interface DebugHooks {
+  /** Whether debugEvent(event) could do anything now (cheap; lets hot paths skip the call). */
+  wants(event: BlkdebugEvent): boolean;
   debugEvent(event: BlkdebugEvent, req?: EventRequest): Promise<void>;
   breakpoint(event: string, tag: string): void;
   removeBreakpoint(tag: string): void;

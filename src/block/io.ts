@@ -63,8 +63,13 @@ export function fireDebugEvent(node: BlockNode, event: BlkdebugEvent, req?: Even
 }
 
 function fire(node: BlockNode, event: BlkdebugEvent, req?: EventRequest): Promise<void> | null {
-  if (!node.graph.trace && !node.drv.debug) return null;
+  if (!node.graph.trace && !node.drv.debug?.wants(event)) return null;
   return bdrvDebugEvent(node, event, req);
+}
+
+/** Whether announcing `event` to the node would reach anybody (trace hook or a rule). */
+export function wantsDebugEvent(node: BlockNode, event: BlkdebugEvent): boolean {
+  return node.graph.trace !== null || (node.drv.debug?.wants(event) ?? false);
 }
 
 async function traced<T>(node: BlockNode, op: TraceOp, offset: number, bytes: number, run: () => Promise<T>): Promise<T> {
@@ -338,13 +343,14 @@ async function rawRead(node: BlockNode, offset: number, bytes: number, buf: Uint
 
 /** bdrv_aligned_pwritev: events, the driver call (or write-zeroes), FUA emulation, generations. */
 async function alignedPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array | null, flags: number, _serialising: boolean): Promise<void> {
-  const before = fire(node, buf ? 'pwritev' : 'pwritev_zero', node.drv.debug ? { op: buf ? 'write' : 'write-zeroes', offset, bytes } : undefined);
+  const event = buf ? 'pwritev' : 'pwritev_zero';
+  const before = wantsDebugEvent(node, event) ? fire(node, event, { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
   if (before) await before;
   try {
     if (buf) await driverPwritev(node, offset, bytes, buf, flags);
     else await doPwriteZeroes(node, offset, bytes, flags);
   } finally {
-    const after = fire(node, 'pwritev_done', node.drv.debug ? { op: buf ? 'write' : 'write-zeroes', offset, bytes } : undefined);
+    const after = wantsDebugEvent(node, 'pwritev_done') ? fire(node, 'pwritev_done', { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
     if (after) await after;
     finishWrite(node, offset, bytes);
   }
@@ -450,10 +456,12 @@ export async function bdrvFlush(node: BlockNode): Promise<void> {
     let ok = false;
     try {
       const primary = node.primaryChild;
-      if (primary) await fireAwait(primary.node, 'flush_to_os');
+      const toOs = primary ? fire(primary.node, 'flush_to_os') : null;
+      if (toOs) await toOs;
       await node.drv.flushToOs();
       if (!node.flags.noFlush && node.flushedGen !== currentGen) {
-        if (primary) await fireAwait(primary.node, 'flush_to_disk');
+        const toDisk = primary ? fire(primary.node, 'flush_to_disk') : null;
+        if (toDisk) await toDisk;
         await node.drv.flushToDisk();
       }
       let firstError: unknown = null;

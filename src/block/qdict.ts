@@ -177,6 +177,8 @@ export function parseOptionSize(s: string): number | undefined {
 
 /** qemu_strtou64(value, NULL, 0): decimal, 0x hex or 0 octal; a leading '-' wraps as strtoull does. */
 export function parseQemuNumber(value: string): number | undefined {
+  // Plain small decimals (nearly every value in a rule file) need no BigInt.
+  if (value.length < 16 && /^[1-9][0-9]*$|^0$/.test(value)) return Number(value);
   const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
   if (!m) return undefined;
   const [, sign, digits] = m;

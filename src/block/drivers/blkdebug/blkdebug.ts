@@ -47,8 +47,8 @@ export class BlkdebugDriver implements DriverInstance {
     this.supportedZeroFlags = (BDRV_REQ_FUA | BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK) & child.supportedZeroFlags;
     this.limits = limits;
     this.debug = {
+      wants: (event: BlkdebugEvent) => engine.observed || engine.hasRules(event),
       debugEvent: (event: BlkdebugEvent, req?: EventRequest) => {
-        if (!engine.hasRules(event) && !engine.observed) return Promise.resolve();
         engine.currentRequest = req ?? null;
         return engine.debugEvent(event);
       },

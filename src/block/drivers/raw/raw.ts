@@ -45,14 +45,9 @@ class RawDriver implements DriverInstance {
     return this.primaryChild;
   }
 
-  /** Only describe requests to a child that consumes events (saves an object per request). */
-  private get watched(): boolean {
-    return this.primaryChild.node.drv.debug !== undefined;
-  }
 
   async preadv(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
-    const ev = this.file.debugEvent('read_aio', this.watched ? { op: 'read', offset, bytes } : undefined);
-    if (ev) await ev;
+    if (this.file.wants('read_aio')) await this.file.debugEvent('read_aio', { op: 'read', offset, bytes });
     return this.file.preadv(offset + this.offset, bytes, buf, flags);
   }
 
@@ -60,8 +55,7 @@ class RawDriver implements DriverInstance {
     if (this.probeOther && offset < PROBE_BUF_SIZE && bytes > 0 && this.probeOther(buf.subarray(0, PROBE_BUF_SIZE)) !== null) {
       throw new BlockError(EPERM);
     }
-    const ev = this.file.debugEvent('write_aio', this.watched ? { op: 'write', offset, bytes } : undefined);
-    if (ev) await ev;
+    if (this.file.wants('write_aio')) await this.file.debugEvent('write_aio', { op: 'write', offset, bytes });
     return this.file.pwritev(offset + this.offset, bytes, buf, flags);
   }
 
