@@ -72,6 +72,8 @@ export interface BlockBackendApi {
   debugRemoveBreakpoint(tag: string): number;
   debugResume(tag: string): number;
   debugIsSuspended(tag: string): boolean;
+  /** Every request parked at a breakpoint anywhere in the graph, most recent first. */
+  debugSuspended(): Array<{ tag: string; event: string }>;
 
   /** Wait until every request in flight on this backend has completed (blk_drain). */
   drain(): Promise<void>;

@@ -9,6 +9,7 @@ import * as io from './io';
 
 const BDRV_MAX_LENGTH = 9223372035781033984n;
 import type { BlockNode } from './node';
+import { findBlkdebugEngines } from './drivers/blkdebug';
 import { CACHE_MODES, closeNodes } from './open';
 import { applyReopen, planReopen } from './reopen';
 
@@ -156,6 +157,10 @@ export class BlockBackend implements BlockBackendApi {
 
   debugIsSuspended(tag: string): boolean {
     return this.debugNode()?.drv.debug?.isSuspended(tag) ?? false;
+  }
+
+  debugSuspended(): Array<{ tag: string; event: string }> {
+    return findBlkdebugEngines(this.root).flatMap(({ engine }) => engine.suspendedRequests().map((r) => ({ tag: r.tag, event: r.event })));
   }
 
   private debugCall(call: (d: NonNullable<BlockNode['drv']['debug']>) => void): number {

@@ -48,8 +48,10 @@ class Exit {
 }
 
 /** Run qemu-io with argv (without the program name); resolves to the exit status. */
-export async function qemuIoMain(args: readonly string[], host: QemuIoHost, blockHost: BlockHost): Promise<number> {
+/** `started` hands the interpreter to the caller (the CLI looks at it when interrupted). */
+export async function qemuIoMain(args: readonly string[], host: QemuIoHost, blockHost: BlockHost, started?: (io: QemuIo) => void): Promise<number> {
   const io = new QemuIo(host, blockHost, COMMANDS);
+  started?.(io);
   try {
     return await run(io, args);
   } catch (e) {
