@@ -660,6 +660,20 @@ export const cases = [
     compareImages: ['d.raw'],
   },
   {
+    name: 'cli-snapshot-map-discard-truncate',
+    description: '-s: the overlay allocates 64 KiB clusters; discard and write -z make zero clusters; growth past the image is unallocated',
+    images: [D],
+    argv: ['-s', '-f', 'raw', ...c('write -P 1 64k 4k', 'map', 'alloc 0 128k', 'discard 64k 64k', 'read -P 0 64k 4k', 'write -z 0 4k', 'map', 'truncate 2M', 'length', 'write 1M 4k', 'flush', 'map'), 'd.raw'],
+    compareImages: ['d.raw'],
+  },
+  {
+    name: 'cli-snapshot-shrink-grow',
+    description: '-s: shrinking then growing the overlay must not let the image underneath shine through',
+    images: [{ name: 'd.raw', bytes: { size: 1048576, fill: 7 } }],
+    argv: ['-s', '-f', 'raw', ...c('truncate 512k', 'truncate 1M', 'map', 'read -P 0 512k 512k', 'read -P 7 0 512k'), 'd.raw'],
+    compareImages: ['d.raw'],
+  },
+  {
     name: 'cli-nocache',
     description: '-n (cache=none, O_DIRECT): needs a scratch filesystem with O_DIRECT',
     images: [D],

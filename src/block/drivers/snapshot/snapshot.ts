@@ -122,8 +122,13 @@ export class SnapshotOverlay implements DriverInstance {
     if (prealloc !== 'off') throw new BlockError(ENOTSUP);
     const next = new Uint8Array(Math.ceil(offset / CLUSTER));
     next.set(this.state.subarray(0, next.length));
-    // Growing: the new area reads as zeroes, not as whatever the image has there.
-    if (offset > this.size) next.fill(ZERO, Math.ceil(this.size / CLUSTER));
+    // Growing: where the image below has data, the new area must still read as zeroes (zero
+    // clusters, as qcow2 does); past the image's end unallocated clusters read as zeroes anyway.
+    if (offset > this.size) {
+      const baseEnd = Math.ceil((await this.base.getLength()) / CLUSTER);
+      const from = Math.ceil(this.size / CLUSTER);
+      if (baseEnd > from) next.fill(ZERO, from, Math.min(baseEnd, next.length));
+    }
     this.state = next;
     this.size = offset;
   }
