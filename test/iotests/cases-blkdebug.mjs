@@ -668,4 +668,20 @@ export const blkdebugCases = [
     files: { 'c.conf': ie({ event: 'none', iotype: 'read', once: 'on' }) },
     argv: ['-f', 'raw', ...c('break write_aio A', 'read 0 512', 'read 0 512', 'close', 'open -o driver=raw blkdebug:c.conf:d.raw', 'resume A', 'read 0 512', 'aio_write 0 512', 'aio_flush'), 'blkdebug:c.conf:d.raw'],
   },
+  {
+    name: 'blkdebug-filename-in-probe-warning',
+    description: "the blkdebug node's refreshed filename, as the probing WARNING names it: blkdebug:CFG:IMG, or json: with the strong options",
+    images: [D],
+    files: { 'c.conf': ie({ event: 'l1_update' }) },
+    argv: [
+      ...c('length'),
+      'json:{"file":{"driver":"blkdebug","inject-error.0.event":"l1_update","image":{"driver":"file","filename":"d.raw"}}}',
+    ],
+  },
+  {
+    name: 'blkdebug-filename-in-probe-warning-config-align',
+    images: [D],
+    files: { 'c.conf': ie({ event: 'l1_update' }) },
+    argv: [...c('open -o file.driver=blkdebug,file.config=c.conf,file.image.filename=d.raw', 'length', 'close', 'open -o file.driver=blkdebug,file.align=4096,file.image.filename=d.raw', 'length')],
+  },
 ];

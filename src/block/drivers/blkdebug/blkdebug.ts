@@ -8,7 +8,7 @@ import type { BlkdebugEvent } from '../../events';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
-import { OptionReader, type QDict } from '../../qdict';
+import { OptionReader, type QDict, type QValue } from '../../qdict';
 import { parseConfigFile, type ConfigDiagnostic } from './config-file';
 import { BlkdebugEngine } from './engine';
 import { sectionsFromOptions } from './option-rules';
@@ -210,9 +210,24 @@ export function lintRuleFile(text: string): { specs: RuleSpec[]; diagnostics: Co
   return { specs, diagnostics };
 }
 
-function refreshFilename(config: string | undefined, image: BlockNode, onlyPlainOptions: boolean): string {
-  if (onlyPlainOptions) return `blkdebug:${config ?? ''}:${image.filename}`;
-  return `json:{"driver": "blkdebug", "image": {"driver": "${image.driver.formatName}", "filename": "${image.filename}"}}`;
+/** Options that make a blkdebug node different from its plain filename (strong_runtime_opts). */
+const STRONG_OPTIONS = ['config', 'align', 'max-transfer', 'opt-write-zero', 'max-write-zero', 'opt-discard', 'max-discard'];
+const isStrong = (key: string) => STRONG_OPTIONS.includes(key) || key.startsWith('inject-error.') || key.startsWith('set-state.');
+
+/** QEMU's JSON text for a filename: `{"key": value, ...}`, values already JSON text. */
+function jsonObject(entries: Array<[string, string]>): string {
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`;
+}
+
+/**
+ * blkdebug_refresh_filename: `blkdebug:CONFIG:IMAGE` when only the config file and the image
+ * make the node, else a json: filename with the image, the driver and the strong options.
+ */
+function refreshFilename(config: string | undefined, image: BlockNode, strong: Array<[string, QValue]>): string {
+  if (strong.every(([k]) => k === 'config')) return `blkdebug:${config ?? ''}:${image.filename}`;
+  const imageJson = jsonObject([['driver', JSON.stringify(image.driver.formatName)], ['filename', JSON.stringify(image.filename)]]);
+  const rest = strong.map(([k, v]): [string, string] => [k, JSON.stringify(v)]);
+  return `json:${jsonObject([['image', imageJson], ['driver', '"blkdebug"'], ...rest])}`;
 }
 
 export const blkdebugDriver: BlockDriver = {
@@ -236,7 +251,7 @@ export const blkdebugDriver: BlockDriver = {
   async open(node: BlockNode, options: QDict, ctx: OpenContext): Promise<DriverInstance> {
     options.delete('filename');
     const opts = new OptionReader(options);
-    const plain = [...options.keys()].every((k) => k === 'config' || k === 'x-image' || k.startsWith('image.') || k === 'image');
+    const strong = [...options].filter(([k]) => isStrong(k));
     const config = opts.takeString('config');
     const xImage = opts.takeString('x-image');
     const sizes = {
@@ -290,7 +305,7 @@ export const blkdebugDriver: BlockDriver = {
 
     const engine = new BlkdebugEngine({ print: (t) => ctx.print(t), now: ctx.host.now?.bind(ctx.host) });
     for (const spec of specs) engine.addRule(spec);
-    node.filename = refreshFilename(config, image.node, plain);
+    node.filename = refreshFilename(config, image.node, strong);
     const drv = new BlkdebugDriver(image, engine, {
       requestAlignment: sizes.align || 1,
       maxTransfer: sizes.maxTransfer,
