@@ -16,16 +16,10 @@
 //   BENCH_RUNS=3 npm run bench:blkdebug    fewer runs
 //   BENCH_RULES=10000                      more idle rules
 
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { blkstudioIoCommand, blkstudioIoProblem, checkQemuIoVersion, childEnv } from '../test/iotests/harness.mjs';
+import { benchDir, IMAGE_SIZE, median, OPS, requireTools, RUNS, runOnce, script } from './common.mjs';
 
-const IMAGE_SIZE = 256 * 1024 * 1024;
-const CHUNK = 64 * 1024;
-const OPS = 4096;
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RULES = Number(process.env.BENCH_RULES ?? 1000);
 
 // Events raw over blkdebug never fires (reference 7.TR): qcow2 metadata and friends.
@@ -39,27 +33,8 @@ const IDLE_EVENTS = [
   'empty_image_prepare', 'l1_shrink_write_table', 'l1_shrink_free_l2_clusters', 'cor_write',
 ];
 
-const version = checkQemuIoVersion();
-if (!version.ok) {
-  console.error(`bench: ${version.message}`);
-  process.exit(1);
-}
-const problem = blkstudioIoProblem();
-if (problem) {
-  console.error(`bench: ${problem}`);
-  process.exit(1);
-}
-const ours = blkstudioIoCommand();
-
-const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-const dir = mkdtempSync(join(base, 'blkstudio-bench-blkdebug-'));
-const image = join(dir, 'bench.raw');
-
-function freshImage() {
-  const fd = openSync(image, 'w');
-  ftruncateSync(fd, IMAGE_SIZE);
-  closeSync(fd);
-}
+const { version, ours } = requireTools('bench');
+const { dir, freshImage } = benchDir('blkstudio-bench-blkdebug-');
 
 function rulesFile() {
   const sections = [];
@@ -75,50 +50,6 @@ function rulesFile() {
   return `# ${RULES} rules on events raw over blkdebug never fires\n` + sections.join('\n');
 }
 
-function script() {
-  const lines = [];
-  const pattern = (i) => (i * 7 + 1) & 0xff;
-  for (let i = 0; i < OPS; i++) lines.push(`write -P ${pattern(i)} ${i * CHUNK} 64k`);
-  for (let i = 0; i < OPS; i++) lines.push(`read -P ${pattern(i)} ${i * CHUNK} 64k`);
-  lines.push('quit');
-  return lines.join('\n') + '\n';
-}
-
-/** Runs one tool on the script; resolves { ms, status, stdoutBytes, stderr, mismatches, failures }. */
-function runOnce(file, args, argv0, stdin) {
-  return new Promise((resolve) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(file, args, { cwd: dir, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'], ...(argv0 ? { argv0 } : {}) });
-    let stdoutBytes = 0;
-    let mismatches = 0;
-    let failures = 0;
-    let tail = '';
-    const err = [];
-    child.stdout.on('data', (d) => {
-      stdoutBytes += d.length;
-      const text = tail + d.toString('latin1');
-      const cut = text.lastIndexOf('\n');
-      const whole = text.slice(0, cut + 1);
-      mismatches += (whole.match(/Pattern verification failed/g) ?? []).length;
-      failures += (whole.match(/ failed: /g) ?? []).length;
-      tail = text.slice(cut + 1);
-    });
-    child.stderr.on('data', (d) => err.push(d));
-    child.stdin.on('error', () => {});
-    child.on('close', (code, signal) => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      resolve({ ms, status: code ?? `signal ${signal}`, stdoutBytes, stderr: Buffer.concat(err).toString('utf8'), mismatches, failures });
-    });
-    child.stdin.end(stdin);
-  });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 const stdin = script();
 writeFileSync(join(dir, 'rules.conf'), rulesFile());
 writeFileSync(join(dir, 'script.txt'), stdin);
@@ -127,10 +58,10 @@ console.log(`bench:blkdebug: ${OPS} x write -P 64k + ${OPS} x read -P 64k over a
 console.log(`bench:blkdebug: ${ours.label} on -f raw ${BD} (${RULES} idle rules) vs -f raw bench.raw; qemu-io ${version.version} on the blkdebug form for reference; ${RUNS} runs each, alternating`);
 
 const TOOLS = [
-  { key: 'oursBd', name: 'blkstudio-io blkdebug', run: () => runOnce(ours.file, [...ours.prefix, '-f', 'raw', BD], ours.argv0, stdin) },
-  { key: 'oursNoRules', name: 'blkstudio-io no rules', run: () => runOnce(ours.file, [...ours.prefix, '-f', 'raw', 'blkdebug::bench.raw'], ours.argv0, stdin) },
-  { key: 'oursPlain', name: 'blkstudio-io plain   ', run: () => runOnce(ours.file, [...ours.prefix, '-f', 'raw', 'bench.raw'], ours.argv0, stdin) },
-  { key: 'qemuBd', name: 'qemu-io blkdebug     ', run: () => runOnce(version.path, ['-f', 'raw', BD], 'qemu-io', stdin) },
+  { key: 'oursBd', name: 'blkstudio-io blkdebug', run: () => runOnce(dir, ours.file, [...ours.prefix, '-f', 'raw', BD], ours.argv0, stdin) },
+  { key: 'oursNoRules', name: 'blkstudio-io no rules', run: () => runOnce(dir, ours.file, [...ours.prefix, '-f', 'raw', 'blkdebug::bench.raw'], ours.argv0, stdin) },
+  { key: 'oursPlain', name: 'blkstudio-io plain   ', run: () => runOnce(dir, ours.file, [...ours.prefix, '-f', 'raw', 'bench.raw'], ours.argv0, stdin) },
+  { key: 'qemuBd', name: 'qemu-io blkdebug     ', run: () => runOnce(dir, version.path, ['-f', 'raw', BD], 'qemu-io', stdin) },
 ];
 const times = { oursBd: [], oursNoRules: [], oursPlain: [], qemuBd: [] };
 let failed = false;

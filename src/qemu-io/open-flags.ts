@@ -2,6 +2,7 @@
 // bdrv_parse_discard_flags(), bdrv_parse_aio(). Anything else is refused with QEMU's message.
 
 import type { AioMode, CacheMode, DiscardMode } from '../block/index';
+import type { QemuIo } from './qemu-io';
 
 export function parseCacheMode(text: string): CacheMode | undefined {
   switch (text) {
@@ -28,4 +29,17 @@ export function parseAioMode(text: string): AioMode | undefined {
     default:
       return undefined;
   }
+}
+
+const MODE_PARSERS = { cache: parseCacheMode, discard: parseDiscardMode, aio: parseAioMode };
+
+/** open's -t/-d/-i and reopen's -c: the mode, or undefined after error_report(`Invalid <what> option: …`). */
+export function modeArg<K extends keyof typeof MODE_PARSERS>(
+  io: QemuIo,
+  what: K,
+  arg: string,
+): ReturnType<(typeof MODE_PARSERS)[K]> {
+  const mode = MODE_PARSERS[what](arg) as ReturnType<(typeof MODE_PARSERS)[K]>;
+  if (!mode) io.out.errorReport(`Invalid ${what} option: ${arg}`);
+  return mode;
 }

@@ -1,10 +1,9 @@
-import { parseIovecLengths, patternMismatch, qemuIoAlloc, sum } from '../buffers';
+import { createIovec, cvtnumArg, patternArg, printReadReport, printRequestFailed, verifyPattern } from '../args';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL, parsePattern } from '../cvtnum';
-import { dumpBuffer, formatReport } from '../format';
+import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { AIO_READ_HELP } from '../help-texts';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** aio_read: submit and return; aio_read_done prints when the main loop next runs. */
 export const aioReadCmd: CmdInfo = {
@@ -27,11 +26,8 @@ async function aioReadF(io: QemuIo, argv: string[]): Promise<number> {
       case 'C': cflag = true; break;
       case 'P':
         pflag = true;
-        pattern = parsePattern(g.optarg);
-        if (pattern < 0) {
-          io.out.print(`${g.optarg} is not a valid pattern byte\n`);
-          return -EINVAL;
-        }
+        pattern = patternArg(io, g.optarg);
+        if (pattern < 0) return pattern;
         break;
       case 'i':
         // Only bumps the invalid-request statistics in QEMU.
@@ -44,29 +40,22 @@ async function aioReadF(io: QemuIo, argv: string[]): Promise<number> {
   }
   const operands = g.operands();
   if (operands.length < 2) return io.usage(aioReadCmd);
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
-  const sizes = parseIovecLengths(io, operands.slice(1));
-  if (!sizes) return -EINVAL;
-  const size = sum(sizes);
-  const buf = qemuIoAlloc(size, 0xab);
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
+  const buf = createIovec(io, operands.slice(1), 0xab);
+  if (!buf) return -EINVAL;
+  const size = buf.length;
 
   const t1 = io.host.monotonicNs();
   await io.startAio(io.blk!.pread(offset, size, buf), (result) => {
     const t2 = io.host.monotonicNs();
     if (!result.ok) {
-      io.out.print(`readv failed: ${strerror(-negErrno(result.error))}\n`);
+      printRequestFailed(io, 'readv', result.error);
       return;
     }
-    if (pflag && patternMismatch(buf, 0, size, pattern)) {
-      io.out.print(`Pattern verification failed at offset ${offset}, ${size} bytes\n`);
-    }
+    if (pflag) verifyPattern(io, buf, offset, 0, size, pattern);
     if (qflag) return;
-    if (vflag) io.out.print(dumpBuffer(buf, offset, size));
-    io.out.print(formatReport('read', t2 - t1, offset, size, size, 1, cflag));
+    printReadReport(io, t2 - t1, buf, offset, size, vflag, cflag);
   });
   return 0;
 }

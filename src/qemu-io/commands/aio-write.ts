@@ -1,11 +1,11 @@
 import { BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP } from '../../block/index';
-import { parseIovecLengths, qemuIoAlloc, sum } from '../buffers';
+import { createIovec, cvtnumArg, patternArg, printRequestFailed } from '../args';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL, parsePattern } from '../cvtnum';
+import { EINVAL } from '../cvtnum';
 import { formatReport } from '../format';
 import { Getopt } from '../getopt';
 import { AIO_WRITE_HELP } from '../help-texts';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** aio_write: submit and return; aio_write_done prints when the main loop next runs. */
 export const aioWriteCmd: CmdInfo = {
@@ -33,11 +33,8 @@ async function aioWriteF(io: QemuIo, argv: string[]): Promise<number> {
       case 'u': flags |= BDRV_REQ_MAY_UNMAP; break;
       case 'P':
         // QEMU 7.2 never records that -P was given, so `-z -P` is not rejected.
-        pattern = parsePattern(g.optarg);
-        if (pattern < 0) {
-          io.out.print(`${g.optarg} is not a valid pattern byte\n`);
-          return -EINVAL;
-        }
+        pattern = patternArg(io, g.optarg);
+        if (pattern < 0) return pattern;
         break;
       case 'i':
         io.out.print('injecting invalid write request\n');
@@ -56,16 +53,13 @@ async function aioWriteF(io: QemuIo, argv: string[]): Promise<number> {
     io.out.print('-u requires -z to be specified\n');
     return -EINVAL;
   }
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
   const blk = io.blk!;
   const report = (t1: bigint, size: number) => (result: { ok: boolean; error?: unknown }) => {
     const t2 = io.host.monotonicNs();
     if (!result.ok) {
-      io.out.print(`aio_write failed: ${strerror(-negErrno(result.error))}\n`);
+      printRequestFailed(io, 'aio_write', result.error);
       return;
     }
     if (qflag) return;
@@ -73,19 +67,14 @@ async function aioWriteF(io: QemuIo, argv: string[]): Promise<number> {
   };
 
   if (zflag) {
-    const count = io.cvtnum(operands[1]);
-    if (count < 0) {
-      io.printCvtnumErr(count, operands[1]);
-      return count;
-    }
+    const count = cvtnumArg(io, operands[1]);
+    if (count < 0) return count;
     // QEMU 7.2 never sets the start time for -z: the report measures from clock zero.
     await io.startAio(blk.pwriteZeroes(offset, count, flags), report(0n, count));
     return 0;
   }
-  const sizes = parseIovecLengths(io, operands.slice(1));
-  if (!sizes) return -EINVAL;
-  const size = sum(sizes);
-  const buf = qemuIoAlloc(size, pattern);
-  await io.startAio(blk.pwrite(offset, size, buf, flags), report(io.host.monotonicNs(), size));
+  const buf = createIovec(io, operands.slice(1), pattern);
+  if (!buf) return -EINVAL;
+  await io.startAio(blk.pwrite(offset, buf.length, buf, flags), report(io.host.monotonicNs(), buf.length));
   return 0;
 }

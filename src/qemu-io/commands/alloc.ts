@@ -1,6 +1,7 @@
+import { cvtnumArg, printRequestFailed } from '../args';
 import type { CmdInfo } from '../cmdinfo';
 import { cvtstr } from '../format';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** alloc: sum bdrv_is_allocated() over the range; the count shrinks to what exists before EOF. */
 export const allocCmd: CmdInfo = {
@@ -15,18 +16,12 @@ export const allocCmd: CmdInfo = {
 };
 
 async function allocF(io: QemuIo, argv: string[]): Promise<number> {
-  const start = io.cvtnum(argv[1]);
-  if (start < 0) {
-    io.printCvtnumErr(start, argv[1]);
-    return start;
-  }
+  const start = cvtnumArg(io, argv[1]);
+  if (start < 0) return start;
   let count = 512;
   if (argv.length === 3) {
-    count = io.cvtnum(argv[2]);
-    if (count < 0) {
-      io.printCvtnumErr(count, argv[2]);
-      return count;
-    }
+    count = cvtnumArg(io, argv[2]);
+    if (count < 0) return count;
   }
   let offset = start;
   let remaining = count;
@@ -36,9 +31,7 @@ async function allocF(io: QemuIo, argv: string[]): Promise<number> {
     try {
       status = await io.poll(io.blk!.isAllocated(offset, remaining));
     } catch (e) {
-      const ret = negErrno(e);
-      io.out.print(`is_allocated failed: ${strerror(-ret)}\n`);
-      return ret;
+      return printRequestFailed(io, 'is_allocated', e);
     }
     const num = status.pnum;
     offset += num;

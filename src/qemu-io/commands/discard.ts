@@ -1,10 +1,9 @@
-import { BDRV_REQUEST_MAX_BYTES } from '../buffers';
+import { cvtnumArg, lengthArg, printRequestFailed } from '../args';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL } from '../cvtnum';
 import { formatReport } from '../format';
 import { Getopt } from '../getopt';
 import { DISCARD_HELP } from '../help-texts';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** discard: blk_pdiscard(). */
 export const discardCmd: CmdInfo = {
@@ -32,26 +31,15 @@ async function discardF(io: QemuIo, argv: string[]): Promise<number> {
   }
   const operands = g.operands();
   if (operands.length !== 2) return io.usage(discardCmd);
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
-  const bytes = io.cvtnum(operands[1]);
-  if (bytes < 0) {
-    io.printCvtnumErr(bytes, operands[1]);
-    return bytes;
-  } else if (bytes > BDRV_REQUEST_MAX_BYTES) {
-    io.out.print(`length cannot exceed ${BDRV_REQUEST_MAX_BYTES}, given ${operands[1]}\n`);
-    return -EINVAL;
-  }
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
+  const bytes = lengthArg(io, operands[1]);
+  if (bytes < 0) return bytes;
   const t1 = io.host.monotonicNs();
   try {
     await io.poll(io.blk!.pdiscard(offset, bytes));
   } catch (e) {
-    const ret = negErrno(e);
-    io.out.print(`discard failed: ${strerror(-ret)}\n`);
-    return ret;
+    return printRequestFailed(io, 'discard', e);
   }
   const t2 = io.host.monotonicNs();
   if (!qflag) io.out.print(formatReport('discard', t2 - t1, offset, bytes, bytes, 1, cflag));

@@ -4,7 +4,7 @@ import { CMD_NOFILE_OK } from '../cmdinfo';
 import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { OPEN_HELP } from '../help-texts';
-import { parseAioMode, parseCacheMode, parseDiscardMode } from '../open-flags';
+import { modeArg } from '../open-flags';
 import { errorMessage, type QemuIo } from '../qemu-io';
 
 /** open: open an image by path, by -o options, or (with --image-opts) by an option string. */
@@ -42,29 +42,20 @@ async function openF(io: QemuIo, argv: string[]): Promise<number> {
       case 'r': req.readOnly = true; break;
       case 'k': req.aio = 'native'; break;
       case 't': {
-        const mode = parseCacheMode(g.optarg);
-        if (!mode) {
-          io.out.errorReport(`Invalid cache option: ${g.optarg}`);
-          return -EINVAL;
-        }
+        const mode = modeArg(io, 'cache', g.optarg);
+        if (!mode) return -EINVAL;
         req.cache = mode;
         break;
       }
       case 'd': {
-        const mode = parseDiscardMode(g.optarg);
-        if (!mode) {
-          io.out.errorReport(`Invalid discard option: ${g.optarg}`);
-          return -EINVAL;
-        }
+        const mode = modeArg(io, 'discard', g.optarg);
+        if (!mode) return -EINVAL;
         req.discard = mode;
         break;
       }
       case 'i': {
-        const mode = parseAioMode(g.optarg);
-        if (!mode) {
-          io.out.errorReport(`Invalid aio option: ${g.optarg}`);
-          return -EINVAL;
-        }
+        const mode = modeArg(io, 'aio', g.optarg);
+        if (!mode) return -EINVAL;
         req.aio = mode;
         break;
       }

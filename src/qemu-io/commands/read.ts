@@ -1,10 +1,10 @@
-import { BDRV_REQUEST_MAX_BYTES, BDRV_SECTOR_SIZE, patternMismatch, qemuIoAlloc, qemuIoFree } from '../buffers';
+import { cvtnumArg, lengthArg, patternArg, printReadReport, printRequestFailed, verifyPattern } from '../args';
+import { BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL, parsePattern } from '../cvtnum';
-import { dumpBuffer, formatReport } from '../format';
+import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { READ_HELP } from '../help-texts';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** read: synchronous blk_pread (or vmstate load with -b), optional pattern check and dump. */
 export const readCmd: CmdInfo = {
@@ -32,29 +32,20 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
       case 'C': cflag = true; break;
       case 'l':
         lflag = true;
-        patternCount = io.cvtnum(g.optarg);
-        if (patternCount < 0) {
-          io.printCvtnumErr(patternCount, g.optarg);
-          return patternCount;
-        }
+        patternCount = cvtnumArg(io, g.optarg);
+        if (patternCount < 0) return patternCount;
         break;
       case 'p': break; // ignored for backwards compatibility
       case 'P':
         pflag = true;
-        pattern = parsePattern(g.optarg);
-        if (pattern < 0) {
-          io.out.print(`${g.optarg} is not a valid pattern byte\n`);
-          return -EINVAL;
-        }
+        pattern = patternArg(io, g.optarg);
+        if (pattern < 0) return pattern;
         break;
       case 'q': qflag = true; break;
       case 's':
         sflag = true;
-        patternOffset = io.cvtnum(g.optarg);
-        if (patternOffset < 0) {
-          io.printCvtnumErr(patternOffset, g.optarg);
-          return patternOffset;
-        }
+        patternOffset = cvtnumArg(io, g.optarg);
+        if (patternOffset < 0) return patternOffset;
         break;
       case 'v': vflag = true; break;
       default: return io.usage(readCmd);
@@ -62,19 +53,10 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
   }
   const operands = g.operands();
   if (operands.length !== 2) return io.usage(readCmd);
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
-  const count = io.cvtnum(operands[1]);
-  if (count < 0) {
-    io.printCvtnumErr(count, operands[1]);
-    return count;
-  } else if (count > BDRV_REQUEST_MAX_BYTES) {
-    io.out.print(`length cannot exceed ${BDRV_REQUEST_MAX_BYTES}, given ${operands[1]}\n`);
-    return -EINVAL;
-  }
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
+  const count = lengthArg(io, operands[1]);
+  if (count < 0) return count;
   if (!pflag && (lflag || sflag)) return io.usage(readCmd);
   if (!lflag) patternCount = count - patternOffset;
   if (patternCount < 0 || patternCount + patternOffset > count) {
@@ -99,20 +81,14 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
     try {
       await io.poll(bflag ? blk.loadVmstate(offset, count, buf) : blk.pread(offset, count, buf));
     } catch (e) {
-      const ret = negErrno(e);
-      io.out.print(`read failed: ${strerror(-ret)}\n`);
-      return ret;
+      return printRequestFailed(io, 'read', e);
     }
     const t2 = io.host.monotonicNs();
 
     let ret = 0;
-    if (pflag && patternMismatch(buf, patternOffset, patternCount, pattern)) {
-      io.out.print(`Pattern verification failed at offset ${offset + patternOffset}, ${patternCount} bytes\n`);
-      ret = -EINVAL;
-    }
+    if (pflag && !verifyPattern(io, buf, offset, patternOffset, patternCount, pattern)) ret = -EINVAL;
     if (qflag) return ret;
-    if (vflag) io.out.print(dumpBuffer(buf, offset, count));
-    io.out.print(formatReport('read', t2 - t1, offset, count, count, 1, cflag));
+    printReadReport(io, t2 - t1, buf, offset, count, vflag, cflag);
     return ret;
   } finally {
     qemuIoFree(buf);

@@ -1,10 +1,9 @@
-import { parseIovecLengths, patternMismatch, qemuIoAlloc, sum } from '../buffers';
+import { createIovec, cvtnumArg, patternArg, printReadReport, printRequestFailed, verifyPattern } from '../args';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL, parsePattern } from '../cvtnum';
-import { dumpBuffer, formatReport } from '../format';
+import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { READV_HELP } from '../help-texts';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** readv: one request over several buffers (one contiguous buffer here, the data is the same). */
 export const readvCmd: CmdInfo = {
@@ -27,11 +26,8 @@ async function readvF(io: QemuIo, argv: string[]): Promise<number> {
       case 'C': cflag = true; break;
       case 'P':
         pflag = true;
-        pattern = parsePattern(g.optarg);
-        if (pattern < 0) {
-          io.out.print(`${g.optarg} is not a valid pattern byte\n`);
-          return -EINVAL;
-        }
+        pattern = patternArg(io, g.optarg);
+        if (pattern < 0) return pattern;
         break;
       case 'q': qflag = true; break;
       case 'v': vflag = true; break;
@@ -40,33 +36,23 @@ async function readvF(io: QemuIo, argv: string[]): Promise<number> {
   }
   const operands = g.operands();
   if (operands.length < 2) return io.usage(readvCmd);
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
-  const sizes = parseIovecLengths(io, operands.slice(1));
-  if (!sizes) return -EINVAL;
-  const size = sum(sizes);
-  const buf = qemuIoAlloc(size, 0xab);
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
+  const buf = createIovec(io, operands.slice(1), 0xab);
+  if (!buf) return -EINVAL;
+  const size = buf.length;
 
   const t1 = io.host.monotonicNs();
   try {
     await io.poll(io.blk!.pread(offset, size, buf));
   } catch (e) {
-    const ret = negErrno(e);
-    io.out.print(`readv failed: ${strerror(-ret)}\n`);
-    return ret;
+    return printRequestFailed(io, 'readv', e);
   }
   const t2 = io.host.monotonicNs();
 
   let ret = 0;
-  if (pflag && patternMismatch(buf, 0, size, pattern)) {
-    io.out.print(`Pattern verification failed at offset ${offset}, ${size} bytes\n`);
-    ret = -EINVAL;
-  }
+  if (pflag && !verifyPattern(io, buf, offset, 0, size, pattern)) ret = -EINVAL;
   if (qflag) return ret;
-  if (vflag) io.out.print(dumpBuffer(buf, offset, size));
-  io.out.print(formatReport('read', t2 - t1, offset, size, size, 1, cflag));
+  printReadReport(io, t2 - t1, buf, offset, size, vflag, cflag);
   return ret;
 }

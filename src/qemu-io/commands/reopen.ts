@@ -3,7 +3,7 @@ import type { CmdInfo } from '../cmdinfo';
 import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { REOPEN_HELP } from '../help-texts';
-import { parseCacheMode } from '../open-flags';
+import { modeArg } from '../open-flags';
 import { errorMessage, type QemuIo } from '../qemu-io';
 import { parseOptionString } from './open';
 
@@ -27,11 +27,8 @@ async function reopenF(io: QemuIo, argv: string[]): Promise<number> {
   for (let c = g.next(); c !== null; c = g.next()) {
     switch (c) {
       case 'c': {
-        const mode = parseCacheMode(g.optarg);
-        if (!mode) {
-          io.out.errorReport(`Invalid cache option: ${g.optarg}`);
-          return -EINVAL;
-        }
+        const mode = modeArg(io, 'cache', g.optarg);
+        if (!mode) return -EINVAL;
         req.cache = mode;
         break;
       }

@@ -1,7 +1,8 @@
 import { BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../block/index';
-import { BDRV_REQUEST_MAX_BYTES, BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
+import { cvtnumArg, lengthArg, patternArg, printRequestFailed } from '../args';
+import { BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL, parsePattern } from '../cvtnum';
+import { EINVAL } from '../cvtnum';
 import { formatReport } from '../format';
 import { Getopt } from '../getopt';
 import { WRITE_HELP } from '../help-texts';
@@ -38,11 +39,8 @@ async function writeF(io: QemuIo, argv: string[]): Promise<number> {
       case 'p': break; // ignored for backwards compatibility
       case 'P':
         pflag = true;
-        pattern = parsePattern(g.optarg);
-        if (pattern < 0) {
-          io.out.print(`${g.optarg} is not a valid pattern byte\n`);
-          return -EINVAL;
-        }
+        pattern = patternArg(io, g.optarg);
+        if (pattern < 0) return pattern;
         break;
       case 'q': qflag = true; break;
       case 's': sflag = true; fileName = g.optarg; break;
@@ -64,18 +62,10 @@ async function writeF(io: QemuIo, argv: string[]): Promise<number> {
   if (Number(zflag) + Number(pflag) + Number(sflag) > 1) {
     return fail('Only one of -z, -P, and -s can be specified at the same time\n');
   }
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
-  const count = io.cvtnum(operands[1]);
-  if (count < 0) {
-    io.printCvtnumErr(count, operands[1]);
-    return count;
-  } else if (count > BDRV_REQUEST_MAX_BYTES && !(flags & BDRV_REQ_NO_FALLBACK)) {
-    return fail(`length cannot exceed ${BDRV_REQUEST_MAX_BYTES} without -n, given ${operands[1]}\n`);
-  }
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
+  const count = lengthArg(io, operands[1], { noFallback: (flags & BDRV_REQ_NO_FALLBACK) !== 0 });
+  if (count < 0) return count;
   if (bflag || cflag) {
     if (offset % BDRV_SECTOR_SIZE !== 0) return fail(`${offset} is not a sector-aligned value for 'offset'\n`);
     if (count % BDRV_SECTOR_SIZE !== 0) return fail(`${count} is not a sector-aligned value for 'count'\n`);
@@ -100,9 +90,7 @@ async function writeF(io: QemuIo, argv: string[]): Promise<number> {
         await io.poll(blk.pwrite(offset, count, buf!, flags));
       }
     } catch (e) {
-      const ret = negErrno(e);
-      io.out.print(`write failed: ${strerror(-ret)}\n`);
-      return ret;
+      return printRequestFailed(io, 'write', e);
     }
     const t2 = io.host.monotonicNs();
     if (qflag) return 0;

@@ -1,11 +1,11 @@
 import { BDRV_REQ_FUA } from '../../block/index';
-import { parseIovecLengths, qemuIoAlloc, sum } from '../buffers';
+import { createIovec, cvtnumArg, patternArg, printRequestFailed } from '../args';
 import type { CmdInfo } from '../cmdinfo';
-import { EINVAL, parsePattern } from '../cvtnum';
+import { EINVAL } from '../cvtnum';
 import { formatReport } from '../format';
 import { Getopt } from '../getopt';
 import { WRITEV_HELP } from '../help-texts';
-import { negErrno, strerror, type QemuIo } from '../qemu-io';
+import type { QemuIo } from '../qemu-io';
 
 /** writev: one pattern-filled request made of several lengths. */
 export const writevCmd: CmdInfo = {
@@ -31,34 +31,25 @@ async function writevF(io: QemuIo, argv: string[]): Promise<number> {
       case 'f': flags |= BDRV_REQ_FUA; break;
       case 'q': qflag = true; break;
       case 'P':
-        pattern = parsePattern(g.optarg);
-        if (pattern < 0) {
-          io.out.print(`${g.optarg} is not a valid pattern byte\n`);
-          return -EINVAL;
-        }
+        pattern = patternArg(io, g.optarg);
+        if (pattern < 0) return pattern;
         break;
       default: return io.usage(writevCmd);
     }
   }
   const operands = g.operands();
   if (operands.length < 2) return io.usage(writevCmd);
-  const offset = io.cvtnum(operands[0]);
-  if (offset < 0) {
-    io.printCvtnumErr(offset, operands[0]);
-    return offset;
-  }
-  const sizes = parseIovecLengths(io, operands.slice(1));
-  if (!sizes) return -EINVAL;
-  const size = sum(sizes);
-  const buf = qemuIoAlloc(size, pattern);
+  const offset = cvtnumArg(io, operands[0]);
+  if (offset < 0) return offset;
+  const buf = createIovec(io, operands.slice(1), pattern);
+  if (!buf) return -EINVAL;
+  const size = buf.length;
 
   const t1 = io.host.monotonicNs();
   try {
     await io.poll(io.blk!.pwrite(offset, size, buf, flags));
   } catch (e) {
-    const ret = negErrno(e);
-    io.out.print(`writev failed: ${strerror(-ret)}\n`);
-    return ret;
+    return printRequestFailed(io, 'writev', e);
   }
   const t2 = io.host.monotonicNs();
   if (qflag) return 0;
