@@ -1,0 +1,26 @@
+// Errors of session calls, with a code a UI (and the API's error DTO) can switch on.
+
+export type SessionErrorCode =
+  /** The session was closed. */
+  | 'CLOSED'
+  /** No image is open. */
+  | 'NO_IMAGE'
+  /** Opening an image failed; the message is what qemu-io printed. */
+  | 'OPEN_FAILED'
+  /** No blkdebug node (of that name) in the graph. */
+  | 'NO_BLKDEBUG'
+  /** No breakpoint / parked request with that tag. */
+  | 'NO_SUCH_TAG'
+  /** The event name is not a blkdebug event. */
+  | 'BAD_EVENT';
+
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,495 @@
+// A debugging session: one qemu-io interpreter and the graph it has open, driven by calls (run a
+// command line, apply rules, resume, snapshot) and observed through one batched event stream.
+// Hosts (Electron main, the web server) use nothing else of the engine.
+import {
+  findBlkdebugEngines,
+  loadRuleFile,
+  type BlkdebugEngine,
+  type BlkdebugEngineEvent,
+  type BlockBackend,
+  type BlockBackendApi,
+  type BlockHost,
+  type ConfigDiagnostic,
+  type OpenRequest,
+  type TraceEvent,
+} from '../block/index';
+import { utf8ToBinaryString } from '../common/binary-string';
+import { COMMANDS } from '../qemu-io/command-table';
+import { QemuIo } from '../qemu-io/qemu-io';
+import { HostTerminated } from '../qemu-io/qemu-io-host';
+import { ConsoleHost } from './console-host';
+import type { SessionEnv } from './env';
+import { EventBatcher, type BatcherOptions } from './event-batcher';
+import type { BatchListener, InFlightRequest, SessionEvent } from './events';
+import { SessionError } from './session-error';
+import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
+import { decodeUtf8 } from './utf8';
+
+/** What qemu-io accepts for an image: its command line and `open` options (block OpenRequest). */
+export type OpenSpec = OpenRequest;
+
+export interface SessionOptions extends SessionEnv {
+  batching?: BatcherOptions;
+  /** The image to open when Session.open gets no spec (a scratch image); none: no image. */
+  scratchImage?: () => Promise<OpenSpec>;
+}
+
+/** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  rc: number;
+  /** The command killed the interpreter with this signal (abort, sigraise): its image is gone. */
+  terminated?: number;
+}
+
+export interface ApplyRulesOptions {
+  /** Put the state machine back to state 1. */
+  resetState?: boolean;
+}
+
+type AttachedBackend = BlockBackendApi & BlockBackend;
+
+function isBlockBackend(blk: BlockBackendApi): blk is AttachedBackend {
+  return 'root' in blk && 'rootChild' in blk;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+interface Capture {
+  stdout: Uint8Array[];
+  stderr: Uint8Array[];
+}
+
+export class Session {
+  private io: QemuIo;
+  private readonly console: ConsoleHost;
+  private readonly batcher: EventBatcher;
+  /** run() and image calls, one after another (qemu-io runs one command at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Output of the call running now; null: output goes to the event stream. */
+  private capture: Capture | null = null;
+  /** Swallow output (an interpreter that died is being cleaned up). */
+  private muted = false;
+  /** Between calls the session keeps qemu-io's main loop running so aio completions print. */
+  private idle: { release: () => void; done: Promise<void> } | null = null;
+  private attached: { blk: AttachedBackend; detach: () => void } | null = null;
+  private readonly inFlight = new Map<number, InFlightRequest>();
+  private readonly parkedAt = new WeakMap<object, number>();
+  private closed = false;
+
+  private constructor(
+    private readonly blockHost: BlockHost,
+    private readonly options: SessionOptions,
+  ) {
+    this.console = new ConsoleHost(options, blockHost, (stream, bytes) => this.onOutput(stream, bytes));
+    this.batcher = new EventBatcher(
+      options.batchClock ?? options.clock,
+      options.batchTimer ?? options.timer,
+      () => ({ total: this.inFlight.size, list: (limit) => [...this.inFlight.values()].slice(0, limit).map((r) => ({ ...r })) }),
+      options.batching,
+    );
+    this.io = this.newInterpreter();
+    this.startIdle();
+  }
+
+  /**
+   * A session with `spec` open, or with the options' scratch image, or with no image at all
+   * (spec null/undefined and no scratchImage). Throws SessionError OPEN_FAILED with qemu-io's
+   * message when the image cannot be opened.
+   */
+  static async open(blockHost: BlockHost, spec: OpenSpec | null | undefined, options: SessionOptions): Promise<Session> {
+    const session = new Session(blockHost, options);
+    const image = spec ?? (options.scratchImage ? await options.scratchImage() : null);
+    if (image) {
+      try {
+        await session.openImage(image);
+      } catch (e) {
+        await session.close();
+        throw e;
+      }
+    }
+    return session;
+  }
+
+  // ---- the event stream ------------------------------------------------------------------------
+
+  /** Batches of events (at most ~60 a second); returns the unsubscribe function. */
+  subscribe(listener: BatchListener): () => void {
+    return this.batcher.subscribe(listener);
+  }
+
+  /** Send the events gathered so far now instead of at the next batch tick. */
+  flushEvents(): void {
+    this.batcher.flushNow();
+  }
+
+  private emit(e: SessionEvent): void {
+    this.batcher.push(e);
+  }
+
+  private now(): number {
+    return this.options.clock.now();
+  }
+
+  // ---- commands ----------------------------------------------------------------------------------
+
+  /**
+   * Run one qemu-io command line. Resolves with what qemu-io printed for it. Calls run one at a
+   * time; aio commands return at once and their completions arrive as `console` events.
+   */
+  run(line: string): Promise<RunResult> {
+    return this.enqueue(async () => {
+      const text = line.endsWith('\n') ? line.slice(0, -1) : line;
+      return this.captured(async () => {
+        const rc = await this.io.command(utf8ToBinaryString(text));
+        if (this.io.quit) {
+          // qemu-io's exit path: wait for every request, close the image. The session lives on.
+          this.io.quit = false;
+          await this.io.drainAll();
+          await this.io.closeFile();
+        }
+        return rc;
+      });
+    });
+  }
+
+  /** Close the image that is open (if any) and open `spec` instead. */
+  openImage(spec: OpenSpec): Promise<RunResult> {
+    return this.enqueue(async () => {
+      const result = await this.captured(async () => {
+        if (this.io.blk) await this.io.closeFile();
+        this.io.imageOpts = spec.imageOpts ?? false;
+        const ok = await this.io.openFile(spec.imageOpts ? undefined : spec.filename, { readOnly: false, ...spec });
+        return ok ? 0 : -22;
+      });
+      if (result.rc !== 0) {
+        throw Object.assign(new SessionError('OPEN_FAILED', result.stderr.trim() || 'cannot open the image'), { output: result });
+      }
+      return result;
+    });
+  }
+
+  /** Drain and close the image (what qemu-io's `close` does). */
+  closeImage(): Promise<RunResult> {
+    return this.enqueue(() =>
+      this.captured(async () => {
+        await this.io.closeFile();
+        return 0;
+      }),
+    );
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(() => {
+      if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+      return fn();
+    });
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Run fn with the interpreter's output captured; a fatal signal ends the interpreter. */
+  private async captured(fn: () => Promise<number>): Promise<RunResult> {
+    await this.stopIdle();
+    const cap: Capture = { stdout: [], stderr: [] };
+    this.capture = cap;
+    let rc: number;
+    let terminated: number | undefined;
+    try {
+      rc = await fn();
+      this.io.out.flush();
+    } catch (e) {
+      if (!(e instanceof HostTerminated)) throw e;
+      terminated = e.signal;
+      rc = -e.signal;
+    } finally {
+      this.capture = null;
+      if (!this.closed) this.startIdle();
+    }
+    if (terminated !== undefined) await this.restartInterpreter();
+    const result: RunResult = { stdout: decodeUtf8(concat(cap.stdout)), stderr: decodeUtf8(concat(cap.stderr)), rc };
+    if (terminated !== undefined) result.terminated = terminated;
+    return result;
+  }
+
+  private onOutput(stream: 'stdout' | 'stderr', bytes: Uint8Array): void {
+    if (this.muted) return;
+    if (this.capture) this.capture[stream].push(bytes.slice());
+    else this.emit({ type: 'console', at: this.now(), stream, text: decodeUtf8(bytes) });
+  }
+
+  /** Keep qemu-io's main loop polling while no call runs: completions print as they happen. */
+  private startIdle(): void {
+    if (this.idle) return;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const done = this.io.poll(gate, false).then(
+      () => this.io.out.flush(),
+      () => undefined,
+    );
+    this.idle = { release, done };
+  }
+
+  private async stopIdle(): Promise<void> {
+    const idle = this.idle;
+    if (!idle) return;
+    this.idle = null;
+    idle.release();
+    await idle.done;
+  }
+
+  private newInterpreter(): QemuIo {
+    const io = new QemuIo(this.console, this.blockHost, COMMANDS);
+    // Watch the interpreter's image: attach the trace hook and the blkdebug engines the moment
+    // an image opens (Session.openImage, or an `open` command), detach when it closes.
+    let blk: BlockBackendApi | null = io.blk;
+    Object.defineProperty(io, 'blk', {
+      configurable: true,
+      enumerable: true,
+      get: () => blk,
+      set: (next: BlockBackendApi | null) => {
+        if (next === blk) return;
+        blk = next;
+        this.attach(next);
+      },
+    });
+    return io;
+  }
+
+  /** After a fatal signal: the image goes away as it would with the process; a new interpreter. */
+  private async restartInterpreter(): Promise<void> {
+    await this.stopIdle();
+    const old = this.io;
+    const blk = old.blk;
+    this.attach(null);
+    this.muted = true;
+    try {
+      await this.resumeEverything(blk);
+      await blk?.close();
+    } catch {
+      // The process died: nothing of its image is reported any more.
+    } finally {
+      this.muted = false;
+    }
+    this.io = this.newInterpreter();
+    if (!this.closed) this.startIdle();
+  }
+
+  // ---- the graph and its observers -------------------------------------------------------------
+
+  private attach(blk: BlockBackendApi | null): void {
+    if (this.attached) {
+      this.attached.detach();
+      this.attached = null;
+      this.inFlight.clear();
+      this.emit({ type: 'graph-changed', at: this.now(), open: false });
+    }
+    if (!blk || !isBlockBackend(blk)) return;
+    const graph = blk.graph;
+    const hook = (ev: TraceEvent) => this.onTrace(ev);
+    graph.trace = hook;
+    const unsubscribe = findBlkdebugEngines(blk.root).map(({ node, engine }) => engine.subscribe((e) => this.onEngineEvent(node, engine, e)));
+    this.attached = {
+      blk,
+      detach: () => {
+        if (graph.trace === hook) graph.trace = null;
+        for (const u of unsubscribe) u();
+      },
+    };
+    this.emit({ type: 'graph-changed', at: this.now(), open: true });
+  }
+
+  private onTrace(ev: TraceEvent): void {
+    const at = this.now();
+    switch (ev.kind) {
+      case 'request-start':
+        this.inFlight.set(ev.id, { id: ev.id, node: ev.node, op: ev.op, offset: ev.offset, bytes: ev.bytes, started: at });
+        if (this.batcher.active) this.emit({ type: 'request-start', at, id: ev.id, node: ev.node, op: ev.op, offset: ev.offset, bytes: ev.bytes });
+        break;
+      case 'request-done':
+        this.inFlight.delete(ev.id);
+        if (this.batcher.active) {
+          this.emit({ type: 'request-done', at, id: ev.id, node: ev.node, op: ev.op, offset: ev.offset, bytes: ev.bytes, errno: ev.errno });
+        }
+        break;
+      case 'debug-event':
+        if (this.batcher.active) this.emit({ type: 'debug-event', at, node: ev.node, event: ev.event });
+        break;
+    }
+  }
+
+  private onEngineEvent(node: string, engine: BlkdebugEngine, e: BlkdebugEngineEvent): void {
+    const at = this.now();
+    switch (e.type) {
+      case 'event-fired':
+        // The trace hook reports the event; state changes come as their own event.
+        break;
+      case 'rule-matched': {
+        const rule = engine.listRules().find((r) => r.id === e.ruleId);
+        this.emit({ type: 'rule-matched', at, node, ruleId: e.ruleId, ruleKind: rule?.kind ?? 'suspend', event: e.event });
+        break;
+      }
+      case 'error-injected':
+        this.emit({ type: 'error-injected', at, node, ruleId: e.ruleId, errno: e.errno, iotype: e.iotype, offset: e.offset, bytes: e.bytes });
+        break;
+      case 'state-changed':
+        this.emit({ type: 'state-changed', at, node, from: e.from, to: e.to });
+        break;
+      case 'request-suspended': {
+        const parked = engine.suspendedRequests()[0];
+        if (parked) this.parkedAt.set(parked, at);
+        const request = e.request ? { op: e.request.op, offset: e.request.offset, bytes: e.request.bytes } : null;
+        this.emit({ type: 'request-suspended', at, node, tag: e.tag, event: e.event, request });
+        break;
+      }
+      case 'request-resumed':
+        this.emit({ type: 'request-resumed', at, node, tag: e.tag });
+        break;
+      case 'rules-replaced':
+        this.emit({ type: 'rules-replaced', at, node, count: e.count });
+        break;
+    }
+  }
+
+  private engines(node?: string): Array<{ node: string; engine: BlkdebugEngine }> {
+    if (!this.attached) return [];
+    const all = findBlkdebugEngines(this.attached.blk.root);
+    return node === undefined ? all : all.filter((e) => e.node === node);
+  }
+
+  private requireEngines(node?: string): Array<{ node: string; engine: BlkdebugEngine }> {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const found = this.engines(node);
+    if (found.length === 0) {
+      throw new SessionError('NO_BLKDEBUG', node === undefined ? 'the image has no blkdebug node' : `no blkdebug node named '${node}'`);
+    }
+    return found;
+  }
+
+  // ---- blkdebug ----------------------------------------------------------------------------------
+
+  /**
+   * Replace the rules of a blkdebug node (default: the topmost) with a rule file's, live and
+   * atomically: with any problem nothing changes and the problems come back, with line and column.
+   */
+  applyRules(node: string | undefined, text: string, options: ApplyRulesOptions = {}): ConfigDiagnostic[] {
+    const [{ engine }] = this.requireEngines(node);
+    return loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+  }
+
+  /** `break EVENT TAG` on a blkdebug node (default: the topmost). */
+  addBreakpoint(event: string, tag: string, node?: string): void {
+    const [{ engine }] = this.requireEngines(node);
+    try {
+      engine.breakpoint(event, tag);
+    } catch {
+      throw new SessionError('BAD_EVENT', `'${event}' is not a blkdebug event`);
+    }
+  }
+
+  /** Resume the most recently parked request with the tag. */
+  resume(tag: string, node?: string): void {
+    const hit = this.requireEngines(node).find(({ engine }) => engine.isSuspended(tag));
+    if (!hit) throw new SessionError('NO_SUCH_TAG', `no request is suspended with tag '${tag}'`);
+    hit.engine.resume(tag);
+    this.io.restartInFlight();
+  }
+
+  /** Resume every parked request; returns how many. */
+  resumeAll(node?: string): number {
+    let n = 0;
+    for (const { engine } of this.engines(node)) n += engine.resumeAll();
+    if (n > 0) this.io.restartInFlight();
+    return n;
+  }
+
+  /** remove_break: drop the tag's breakpoints and resume its parked requests. */
+  removeBreakpoint(tag: string, node?: string): void {
+    let found = false;
+    for (const { engine } of this.requireEngines(node)) {
+      const has = engine.isSuspended(tag) || engine.listRules().some((r) => r.kind === 'suspend' && r.tag === tag);
+      if (!has) continue;
+      found = true;
+      try {
+        engine.removeBreakpoint(tag);
+      } catch {
+        // ENOENT after resuming parked requests without a rule left: QEMU's quirk, not a failure here.
+      }
+    }
+    if (!found) throw new SessionError('NO_SUCH_TAG', `no breakpoint or suspended request with tag '${tag}'`);
+    this.io.restartInFlight();
+  }
+
+  private async resumeEverything(blk: BlockBackendApi | null): Promise<void> {
+    if (!blk || !isBlockBackend(blk)) return;
+    for (const { engine } of findBlkdebugEngines(blk.root)) {
+      for (const rule of engine.listRules()) {
+        if (rule.kind === 'suspend') {
+          try {
+            engine.removeBreakpoint(rule.tag);
+          } catch {
+            // Already gone with an earlier tag.
+          }
+        }
+      }
+      engine.resumeAll();
+    }
+  }
+
+  // ---- state -------------------------------------------------------------------------------------
+
+  snapshot(): SessionSnapshot {
+    const now = this.now();
+    const blk = this.attached?.blk;
+    return {
+      at: now,
+      image: blk ? { format: blk.formatName, protocol: blk.protocolName ?? null, readOnly: blk.readOnly, root: snapshotNode(blk.root) } : null,
+      blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r))),
+      inFlight: [...this.inFlight.values()].map((r) => ({ ...r })),
+    };
+  }
+
+  /**
+   * The open image's block backend (null without one): for hosts' workloads and benchmarks that
+   * drive I/O without going through qemu-io's parser. Its requests show on the event stream.
+   */
+  get backend(): BlockBackendApi | null {
+    return this.attached?.blk ?? null;
+  }
+
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Close: parked requests are released (breakpoints removed), calls still queued finish, the
+   * image is drained and closed, the last events are sent and the stream ends.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.resumeEverything(this.io.blk);
+    await this.queue;
+    await this.stopIdle();
+    try {
+      await this.io.drainAll();
+      await this.io.closeFile();
+      this.io.out.flush();
+    } catch (e) {
+      if (!(e instanceof HostTerminated)) throw e;
+    }
+    this.batcher.flushNow();
+    this.batcher.dispose();
+  }
+}
