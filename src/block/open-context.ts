@@ -23,6 +23,4 @@ export interface ChildOpenOptions {
   filename?: string;
   /** Open the child as a protocol node (no format probing), as bdrv_open_file_child does. */
   protocolOnly?: boolean;
-  /** The child may be absent; resolve to null instead of failing. */
-  optional?: boolean;
 }

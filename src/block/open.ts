@@ -72,7 +72,6 @@ class Opener implements OpenContext {
       if (typeof ref === 'string' && sub.size === 0) {
         childNode = this.findNode(ref);
       } else if (opts.filename === undefined && sub.size === 0) {
-        if (opts.optional) return null as unknown as BdrvChild;
         throw new QemuError(`A block device must be specified for "${name}"`);
       } else {
         childNode = await this.openNode(opts.filename, sub, parent.flags, opts.protocolOnly ?? false);
