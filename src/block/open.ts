@@ -172,9 +172,11 @@ class Opener implements OpenContext {
     if (!raw) throw new QemuError("Unknown driver 'raw'");
     if (fileNode.totalBytes === 0) return raw;
     const buf = new Uint8Array(PROBE_BUF_SIZE);
+    // A file shorter than the probe buffer is read up to its (sector-rounded) end.
+    const n = Math.min(PROBE_BUF_SIZE, roundUpSector(fileNode.totalBytes));
     try {
       const edge = new BdrvChild('probe', fileNode, 'file', null);
-      await bdrvPreadv(edge, 0, Math.min(PROBE_BUF_SIZE, roundUpSector(fileNode.totalBytes)), buf.subarray(0, Math.min(PROBE_BUF_SIZE, roundUpSector(fileNode.totalBytes))), 0);
+      await bdrvPreadv(edge, 0, n, buf.subarray(0, n), 0);
     } catch (e) {
       throw new QemuError(`Could not read image for determining its format: ${strerror(toErrno(e))}`, toErrno(e));
     }
