@@ -1,6 +1,11 @@
 // End-to-end tests of the renderer in Debian's chromium (the Electron binary cannot be
 // downloaded here, toolchain.md §3), served by our own web-mode server.
 import { defineConfig } from '@playwright/test';
+import { createE2eImage, E2E_IMAGE } from './test/e2e/image';
+import { E2E_TOKEN } from './test/e2e/project';
+
+// Workers load this file too; only the runner (which starts the web server) makes the image.
+if (!process.env.TEST_WORKER_INDEX) createE2eImage();
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -40,8 +45,9 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    // The same server `npm start` falls back to; needs `npm run build` first.
-    command: `node bin/blkstudio --web --port ${PORT}`,
+    // The same server `npm start` falls back to, on a scratch raw image; needs `npm run build` first.
+    command: `node bin/blkstudio web --port ${PORT} -f raw ${E2E_IMAGE}`,
+    env: { BLKSTUDIO_WEB_TOKEN: E2E_TOKEN },
     url: `${BASE_URL}/api/app-info`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,

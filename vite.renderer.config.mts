@@ -22,7 +22,7 @@ function apiRoutes(): Plugin {
         void (async () => {
           const web = (await server.ssrLoadModule(resolve(root, 'src/host/web-server.ts'))) as WebServerModule;
           const api = (await server.ssrLoadModule(resolve(root, 'src/host/api-handlers.ts'))) as HandlersModule;
-          if (!(await web.handleApiRequest(req, res, api.createApiHandlers(pkg)))) next();
+          if (!(await web.handleApiRequest(req, res, { appInfo: () => api.appInfo(pkg) }))) next();
         })().catch(next);
       });
     },

@@ -1,11 +1,25 @@
-// The preload: one function per channel, no logic. Runs sandboxed, so electron-vite bundles
-// src/api in and only `electron` stays a require.
-import { contextBridge, ipcRenderer } from 'electron';
-import { API_GLOBAL, CHANNELS } from '../../src/api/channels';
-import type { BlkstudioApi } from '../../src/api/contract';
+// The preload: one function per channel plus the event subscription, no logic. Runs sandboxed,
+// so electron-vite bundles src/api in and only `electron` stays a require.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { API_GLOBAL, CHANNELS, EVENTS_CHANNEL } from '../../src/api/channels';
+import type { BridgeApi, EventsListener } from '../../src/api/contract';
+import type { EventBatch } from '../../src/api/events';
 
-const api: BlkstudioApi = {
+const api: BridgeApi = {
   appInfo: () => ipcRenderer.invoke(CHANNELS.appInfo),
+  openImage: (req) => ipcRenderer.invoke(CHANNELS.openImage, req),
+  closeImage: () => ipcRenderer.invoke(CHANNELS.closeImage),
+  run: (line) => ipcRenderer.invoke(CHANNELS.run, line),
+  applyRules: (req) => ipcRenderer.invoke(CHANNELS.applyRules, req),
+  resume: (req) => ipcRenderer.invoke(CHANNELS.resume, req),
+  resumeAll: (...args) => ipcRenderer.invoke(CHANNELS.resumeAll, ...args),
+  removeBreakpoint: (req) => ipcRenderer.invoke(CHANNELS.removeBreakpoint, req),
+  snapshot: () => ipcRenderer.invoke(CHANNELS.snapshot),
+  onEvents: (listener: EventsListener) => {
+    const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
+    ipcRenderer.on(EVENTS_CHANNEL, forward);
+    return () => void ipcRenderer.removeListener(EVENTS_CHANNEL, forward);
+  },
 };
 
 contextBridge.exposeInMainWorld(API_GLOBAL, api);

@@ -1,14 +1,18 @@
 import type { ApiClient, Transport } from './api-client';
+import { Console } from './console/Console';
+import { NodeTree } from './node-tree/NodeTree';
 import { useAppInfo } from './use-app-info';
+import { useSession } from './use-session';
 
 const TRANSPORT_LABEL: Record<Transport, string> = {
   ipc: 'Electron IPC',
-  web: 'Web mode (HTTP)',
+  web: 'Web mode (WebSocket)',
 };
 
 export function App({ client }: { client: ApiClient }) {
   const { state, reload } = useAppInfo(client.api);
   const info = state.status === 'ready' ? state.info : undefined;
+  const { run } = useSession(client.api);
 
   return (
     <div className="app">
@@ -51,6 +55,9 @@ export function App({ client }: { client: ApiClient }) {
             </ul>
           )}
         </section>
+
+        <NodeTree />
+        <Console run={run} />
       </main>
 
       <footer className="statusbar" role="status" aria-live="polite">

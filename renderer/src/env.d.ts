@@ -1,9 +1,9 @@
 /// <reference types="vite/client" />
-import type { BlkstudioApi } from '../../src/api';
+import type { BridgeApi } from '../../src/api';
 
 declare global {
   interface Window {
     /** Present when the Electron preload ran; absent in web mode. */
-    blkstudio?: BlkstudioApi;
+    blkstudio?: BridgeApi;
   }
 }

@@ -1,20 +1,52 @@
 // The typed contract between an engine host (Electron main, the web server) and the UI.
 import type { ApiMethod } from './channels';
-import type { AppInfo } from './dto';
+import type { ApiResult } from './errors';
+import type { EventBatch } from './events';
+import type { AppInfo, ApplyRulesRequest, NodeRequest, OpenImageRequest, RuleDiagnostic, RunResult, TagRequest } from './dto';
+import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
 export interface ApiRequests {
   appInfo: [];
+  openImage: [OpenImageRequest];
+  closeImage: [];
+  run: [line: string];
+  applyRules: [ApplyRulesRequest];
+  resume: [TagRequest];
+  resumeAll: [] | [NodeRequest];
+  removeBreakpoint: [TagRequest];
+  snapshot: [];
 }
 
 /** Resolved value of each call. */
 export interface ApiResponses {
   appInfo: AppInfo;
+  openImage: RunResult;
+  closeImage: RunResult;
+  run: RunResult;
+  applyRules: RuleDiagnostic[];
+  resume: null;
+  /** How many requests were resumed. */
+  resumeAll: number;
+  removeBreakpoint: null;
+  snapshot: SessionSnapshot;
 }
 
-/** What the renderer sees: `window.blkstudio` in Electron, an HTTP client in web mode. */
+export type EventsListener = (batch: EventBatch) => void;
+
+/** What the renderer uses: calls resolve with the value or reject with ApiError. */
 export type BlkstudioApi = {
   [M in ApiMethod]: (...args: ApiRequests[M]) => Promise<ApiResponses[M]>;
+} & {
+  /** Session event batches; returns the unsubscribe function. */
+  onEvents(listener: EventsListener): () => void;
+};
+
+/** What the preload exposes on `window` (and what both transports answer): results, not throws. */
+export type BridgeApi = {
+  [M in ApiMethod]: (...args: ApiRequests[M]) => Promise<ApiResult<ApiResponses[M]>>;
+} & {
+  onEvents(listener: EventsListener): () => void;
 };
 
 /** What a host implements; arguments arrive already validated. */

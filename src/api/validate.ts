@@ -1,33 +1,35 @@
 // Payload validation for calls arriving from an untrusted renderer: anything that is not
 // exactly the declared shape is refused before a handler runs.
-import type { ApiMethod } from './channels';
+import { API_METHODS, type ApiMethod } from './channels';
 import type { ApiRequests } from './contract';
+import { REQUEST_SCHEMAS, type z } from './schemas';
 
 export class ApiPayloadError extends Error {
   override readonly name = 'ApiPayloadError';
 }
 
-type Parser<M extends ApiMethod> = (args: readonly unknown[]) => ApiRequests[M];
+const NO_ARGUMENTS: ReadonlySet<ApiMethod> = new Set(['appInfo', 'closeImage', 'snapshot']);
 
-function noArguments(method: ApiMethod): Parser<'appInfo'> {
-  return (args) => {
-    if (args.length !== 0) {
-      throw new ApiPayloadError(`${method} takes no arguments, got ${args.length}`);
-    }
-    return [];
-  };
+export function isApiMethod(method: unknown): method is ApiMethod {
+  return typeof method === 'string' && (API_METHODS as string[]).includes(method);
 }
 
-const PARSERS: { [M in ApiMethod]: Parser<M> } = {
-  appInfo: noArguments('appInfo'),
-};
+/** "argument 1.filename: Invalid input ..." for each problem, shortest first. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `argument ${Number(i.path[0]) + 1}${i.path.slice(1).map((p) => `.${String(p)}`).join('')}: ` : '') + i.message)
+    .join('; ');
+}
 
 /** Checks the raw arguments of a call and returns them typed, or throws ApiPayloadError. */
 export function parseRequest<M extends ApiMethod>(method: M, args: unknown): ApiRequests[M] {
+  if (!isApiMethod(method)) throw new ApiPayloadError(`unknown call ${String(method)}`);
   if (!Array.isArray(args)) throw new ApiPayloadError(`${method}: arguments must be an array`);
-  const parse = PARSERS[method] as Parser<M> | undefined;
-  if (!parse) throw new ApiPayloadError(`unknown call ${String(method)}`);
-  return parse(args);
+  if (NO_ARGUMENTS.has(method) && args.length !== 0) throw new ApiPayloadError(`${method} takes no arguments, got ${args.length}`);
+  const parsed = REQUEST_SCHEMAS[method].safeParse(args);
+  if (!parsed.success) throw new ApiPayloadError(`${method}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }
 
 /** True for a well-formed AppInfo (used by clients to refuse a garbled response). */

@@ -8,16 +8,22 @@ export interface BlkstudioArgs {
   help: boolean;
   /** The port asked for (--port or BLKSTUDIO_PORT), undefined for the default. 0 = any free port. */
   port: number | undefined;
+  /** The image to open (a filename qemu-io accepts), if any. */
+  image: string | undefined;
+  /** -f/--format for the image; probed when absent. */
+  format: string | undefined;
 }
 
-export const USAGE = `Usage: blkstudio [--web] [--port N]
+export const USAGE = `Usage: blkstudio [web] [--web] [--port N] [-f FMT] [SPEC]
 
-Starts the blkstudio desktop app. Without an Electron binary (or with --web) it serves the
-same UI on http://127.0.0.1:PORT/ for a browser instead.
+Starts the blkstudio desktop app. Without an Electron binary (or with \`web\`/--web) it serves
+the same UI on http://127.0.0.1:PORT/?token=... for a browser instead.
 
-  --web       serve the UI for a browser even when Electron is available
-  --port N    port for web mode (default ${DEFAULT_WEB_PORT}; 0 picks a free port; env BLKSTUDIO_PORT)
-  -h, --help  show this help
+  SPEC          image to open: any filename qemu-io accepts (disk.raw, blkdebug:rules.cfg:disk.raw)
+  -f, --format  the image's format (probed when absent)
+  web, --web    serve the UI for a browser even when Electron is available
+  --port N      port for web mode (default ${DEFAULT_WEB_PORT}; 0 picks a free port; env BLKSTUDIO_PORT)
+  -h, --help    show this help
 `;
 
 export class UsageError extends Error {
@@ -31,18 +37,31 @@ function parsePort(text: string, source: string): number {
 
 export function parseBlkstudioArgs(argv: string[], env: Record<string, string | undefined>): BlkstudioArgs {
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
-      options: { web: { type: 'boolean' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        web: { type: 'boolean' },
+        port: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
     }));
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+  let web = values.web ?? false;
+  if (positionals[0] === 'web') {
+    web = true;
+    positionals = positionals.slice(1);
+  }
+  if (positionals.length > 1) throw new UsageError(`one image at most, got ${positionals.length}: ${positionals.join(' ')}`);
   let port: number | undefined;
   if (values.port !== undefined) port = parsePort(values.port, '--port');
   else if (env.BLKSTUDIO_PORT) port = parsePort(env.BLKSTUDIO_PORT, 'BLKSTUDIO_PORT');
-  return { web: values.web ?? false, help: values.help ?? false, port };
+  if (values.format !== undefined && positionals.length === 0) throw new UsageError('--format needs an image');
+  return { web, help: values.help ?? false, port, image: positionals[0], format: values.format };
 }

@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { OpenImageRequest } from '../api';
 import { createApiHandlers } from '../host/api-handlers';
+import { openNodeSession } from '../host/node-session';
 import { readPackageMeta } from '../host/package-meta';
 import { startWebServer, type RunningWebServer } from '../host/web-server';
 import { DEFAULT_WEB_PORT, parseBlkstudioArgs, USAGE, UsageError } from './blkstudio-args';
@@ -19,17 +21,31 @@ function runElectron(binary: string): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('error', (err) => {
     console.error(`blkstudio: could not start Electron (${err.message}); falling back to web mode.`);
-    void runWeb(undefined, 'Electron failed to start');
+    void runWeb(undefined, undefined, 'Electron failed to start');
   });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-async function listen(port: number | undefined): Promise<RunningWebServer> {
+/** A fixed WebSocket token for automated tests (BLKSTUDIO_WEB_TOKEN, 32+ characters); else random. */
+function tokenFromEnv(): string | undefined {
+  const token = process.env.BLKSTUDIO_WEB_TOKEN;
+  if (token === undefined) return undefined;
+  if (!/^[A-Za-z0-9_-]{32,}$/.test(token)) throw new Error('BLKSTUDIO_WEB_TOKEN must be 32 or more characters of [A-Za-z0-9_-]');
+  return token;
+}
+
+async function listen(port: number | undefined, image: OpenImageRequest | undefined): Promise<RunningWebServer> {
   const staticDir = join(projectRoot, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new Error(`${staticDir}/index.html is missing: run \`npm run build\` first`);
   }
-  const options = { staticDir, handlers: createApiHandlers(readPackageMeta(projectRoot)) };
+  const session = await openNodeSession(image);
+  const options = {
+    staticDir,
+    handlers: createApiHandlers(readPackageMeta(projectRoot), session),
+    subscribe: (fn: Parameters<typeof session.subscribe>[0]) => session.subscribe(fn),
+    token: tokenFromEnv(),
+  };
   try {
     return await startWebServer({ ...options, port: port ?? DEFAULT_WEB_PORT });
   } catch (err) {
@@ -39,8 +55,8 @@ async function listen(port: number | undefined): Promise<RunningWebServer> {
   }
 }
 
-async function runWeb(port: number | undefined, reason: string | undefined): Promise<void> {
-  const web = await listen(port);
+async function runWeb(port: number | undefined, image: OpenImageRequest | undefined, reason: string | undefined): Promise<void> {
+  const web = await listen(port, image);
   const where = `serving blkstudio in web mode at ${web.url} — open it in a browser. Ctrl+C to stop.`;
   console.log(reason ? `${reason}; ${where}` : `blkstudio: ${where}`);
   const stop = () => void web.close().finally(() => process.exit(0));
@@ -58,7 +74,7 @@ async function main(): Promise<void> {
     env: process.env,
   });
   if (launch.mode === 'electron') runElectron(launch.binary);
-  else await runWeb(args.port, launch.reason);
+  else await runWeb(args.port, args.image === undefined ? undefined : { filename: args.image, format: args.format }, launch.reason);
 }
 
 main().catch((err: unknown) => {

@@ -1,17 +1,33 @@
-// The host side of the API contract, shared by Electron IPC and web mode so both answer alike.
+// The host side of the API contract, shared by Electron IPC and web mode so both answer alike:
+// each call maps onto the Session facade (arguments arrive already validated).
 import { ENGINE_DRIVERS, type ApiHandlers, type AppInfo } from '../api';
+import type { Session } from '../session/index';
 
 export interface AppMeta {
   name: string;
   version: string;
 }
 
-export function createApiHandlers(meta: AppMeta): ApiHandlers {
+export function appInfo(meta: AppMeta): AppInfo {
+  return { name: meta.name, version: meta.version, engine: { drivers: [...ENGINE_DRIVERS] } };
+}
+
+export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers {
   return {
-    appInfo: (): AppInfo => ({
-      name: meta.name,
-      version: meta.version,
-      engine: { drivers: [...ENGINE_DRIVERS] },
-    }),
+    appInfo: () => appInfo(meta),
+    openImage: (req) => session.openImage(req),
+    closeImage: () => session.closeImage(),
+    run: (line) => session.run(line),
+    applyRules: (req) => session.applyRules(req.node, req.text, { resetState: req.resetState }),
+    resume: (req) => {
+      session.resume(req.tag, req.node);
+      return null;
+    },
+    resumeAll: (...args) => session.resumeAll(args[0]?.node),
+    removeBreakpoint: (req) => {
+      session.removeBreakpoint(req.tag, req.node);
+      return null;
+    },
+    snapshot: () => session.snapshot(),
   };
 }

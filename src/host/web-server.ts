@@ -1,21 +1,32 @@
-// Web mode's host: serves the built renderer (out/renderer) and the API over plain HTTP on
-// 127.0.0.1. Tiny on purpose; the WebSocket session host replaces the /api routes later.
+// Web mode's host: serves the built renderer (out/renderer), app info over plain HTTP and the
+// session API over a token-guarded WebSocket (ws-host.ts), on 127.0.0.1 only.
+import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { API_METHODS, HTTP_ROUTES, type ApiHandlers } from '../api';
+import { HTTP_ROUTES, type AppInfo, type EventBatch } from '../api';
+import { attachWsHost, type WsHostOptions } from './ws-host';
 
 export interface WebServerOptions {
   /** Directory holding the built renderer (index.html and assets/). */
   staticDir: string;
-  handlers: ApiHandlers;
+  handlers: WsHostOptions['handlers'];
+  /** The WebSocket's token (default: 32 random bytes, base64url). */
+  token?: string;
+  /** Session event batches to push to WebSocket clients. */
+  subscribe?: (listener: (batch: EventBatch) => void) => () => void;
 }
+
+/** What the plain-HTTP routes answer. */
+export type HttpHandlers = { appInfo(): AppInfo | Promise<AppInfo> };
 
 export interface RunningWebServer {
   server: Server;
+  /** The page's URL, with the token. */
   url: string;
   port: number;
+  token: string;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -64,17 +75,16 @@ export function resolveStaticPath(staticDir: string, urlPath: string): string | 
 }
 
 /** Answers /api/* routes; returns false when the path is not an API route. */
-export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, handlers: ApiHandlers): Promise<boolean> {
+export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, handlers: HttpHandlers): Promise<boolean> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const method = API_METHODS.find((m) => HTTP_ROUTES[m] === path);
-  if (!method) return false;
+  if (path !== HTTP_ROUTES.appInfo) return false;
   if (req.method !== 'GET') {
     res.setHeader('allow', 'GET');
     sendText(res, 405, 'Method Not Allowed');
     return true;
   }
   try {
-    const body = await (handlers[method] as () => unknown)();
+    const body = await handlers.appInfo();
     res.setHeader('cache-control', 'no-store');
     send(res, 200, CONTENT_TYPES['.json']!, JSON.stringify(body));
   } catch (err) {
@@ -83,7 +93,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   return true;
 }
 
-export function createWebServer(options: WebServerOptions): Server {
+export function createWebServer(options: Pick<WebServerOptions, 'staticDir' | 'handlers'>): Server {
   return createServer((req, res) => {
     void (async () => {
       if (await handleApiRequest(req, res, options.handlers)) return;
@@ -111,18 +121,28 @@ export function createWebServer(options: WebServerOptions): Server {
 /** Starts the server on 127.0.0.1 (port 0 picks a free port) and resolves once it listens. */
 export function startWebServer(options: WebServerOptions & { port: number; host?: string }): Promise<RunningWebServer> {
   const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(32).toString('base64url');
   const server = createWebServer(options);
+  let port = 0;
+  const ws = attachWsHost(server, {
+    handlers: options.handlers,
+    token,
+    subscribe: options.subscribe,
+    allowedOrigins: () => [`http://${host}:${port}`, `http://localhost:${port}`],
+  });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
       server.off('error', reject);
-      const port = (server.address() as AddressInfo).port;
+      port = (server.address() as AddressInfo).port;
       resolvePromise({
         server,
         port,
-        url: `http://${host}:${port}/`,
+        token,
+        url: `http://${host}:${port}/?token=${token}`,
         close: () =>
           new Promise<void>((done, fail) => {
+            void ws.close();
             server.close((e) => (e ? fail(e) : done()));
             // Keep-alive sockets (browsers, fetch) would otherwise hold close() open for seconds.
             server.closeAllConnections();

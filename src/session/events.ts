@@ -1,58 +1,8 @@
-// The session's event stream: plain serialisable objects (no class instances, no byte arrays),
-// delivered in batches. `at` is the session clock in milliseconds.
+// The session's event stream. The serialisable types are the API contract's (src/api/events.ts);
+// the session produces exactly these.
+import type { EventBatch, SessionEvent } from '../api/events';
 
-export type RequestOp = 'read' | 'write' | 'write-zeroes' | 'write-compressed' | 'discard' | 'flush' | 'block-status' | 'truncate';
-
-export interface RequestRange {
-  op: string;
-  offset: number;
-  bytes: number;
-}
-
-export type SessionEvent =
-  // ---- from the graph's trace hook (every request through the gateway) --------------------
-  | { type: 'request-start'; at: number; id: number; node: string; op: RequestOp; offset: number; bytes: number }
-  | { type: 'request-done'; at: number; id: number; node: string; op: RequestOp; offset: number; bytes: number; errno: number }
-  | { type: 'debug-event'; at: number; node: string; event: string }
-  // ---- from each blkdebug engine ------------------------------------------------------------
-  | { type: 'rule-matched'; at: number; node: string; ruleId: number; ruleKind: 'inject-error' | 'set-state' | 'suspend'; event: string }
-  | { type: 'error-injected'; at: number; node: string; ruleId: number; errno: number; iotype: string; offset: number; bytes: number }
-  | { type: 'state-changed'; at: number; node: string; from: number; to: number }
-  | { type: 'request-suspended'; at: number; node: string; tag: string; event: string; request: RequestRange | null }
-  | { type: 'request-resumed'; at: number; node: string; tag: string }
-  | { type: 'rules-replaced'; at: number; node: string; count: number }
-  // ---- from the interpreter and the session itself --------------------------------------------
-  /** What qemu-io printed outside any run() call (aio completions, resumed requests). */
-  | { type: 'console'; at: number; stream: 'stdout' | 'stderr'; text: string }
-  /** An image was opened or closed (by a call or by an `open`/`close` command): snapshot again. */
-  | { type: 'graph-changed'; at: number; open: boolean }
-  // ---- coalescing (see event-batcher.ts) ------------------------------------------------------
-  /** Completed requests of one node and operation that a flood folded into counters. */
-  | { type: 'requests-summarized'; node: string; op: RequestOp; count: number; bytes: number; errors: number; started: number }
-  /** Debug events / set-state rule hits folded into counters. */
-  | { type: 'events-summarized'; node: string; kind: 'debug-event' | 'rule-matched'; event: string; count: number }
-  /** After a summarised batch: what is in flight now (at most `limit` listed; `total` is exact). */
-  | { type: 'requests-in-flight'; at: number; total: number; requests: InFlightRequest[] };
-
-export interface InFlightRequest {
-  id: number;
-  node: string;
-  op: RequestOp;
-  offset: number;
-  bytes: number;
-  /** Session clock (ms) when it started. */
-  started: number;
-}
-
-export interface EventBatch {
-  /** 1, 2, 3 ... per session. */
-  seq: number;
-  /** Session clock (ms) when the batch was sent. */
-  at: number;
-  events: SessionEvent[];
-  /** Some request/debug events of this batch were folded into *-summarized counters. */
-  summarized: boolean;
-}
+export type { EventBatch, InFlightRequest, RequestOp, RequestRange, SessionEvent } from '../api/events';
 
 export type BatchListener = (batch: EventBatch) => void;
 

@@ -20,6 +20,7 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
+import type { RunResult } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
 import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
@@ -35,13 +36,7 @@ export interface SessionOptions extends SessionEnv {
 }
 
 /** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
-export interface RunResult {
-  stdout: string;
-  stderr: string;
-  rc: number;
-  /** The command killed the interpreter with this signal (abort, sigraise): its image is gone. */
-  terminated?: number;
-}
+export type { RunResult } from '../api/dto';
 
 export interface ApplyRulesOptions {
   /** Put the state machine back to state 1. */

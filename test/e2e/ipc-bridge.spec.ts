@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { CHANNELS, ENGINE_DRIVERS, HTTP_ROUTES } from '../../src/api';
 import { createApiHandlers } from '../../src/host/api-handlers';
+import { openNodeSession } from '../../src/host/node-session';
+import type { Session } from '../../src/session/index';
 import { readPackageMeta } from '../../src/host/package-meta';
 import { registerIpc, type SenderCheck } from '../../main/ipc';
 import { expect, test } from './guard';
@@ -14,13 +16,19 @@ import { PACKAGE, PROJECT_ROOT } from './project';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
+let session: Session;
+test.beforeAll(async () => {
+  session = await openNodeSession();
+});
+test.afterAll(() => session.close());
+
 function preloadScript(): string {
   const preload = readFileSync(join(PROJECT_ROOT, 'out', 'preload', 'index.js'), 'utf8');
   // What a sandboxed preload sees: require() that knows only 'electron'.
   return `(() => {
     const electron = {
       contextBridge: { exposeInMainWorld: (key, api) => Object.defineProperty(window, key, { value: Object.freeze(api) }) },
-      ipcRenderer: { invoke: (channel, ...args) => window.__blkstudioInvoke(channel, args) },
+      ipcRenderer: { invoke: (channel, ...args) => window.__blkstudioInvoke(channel, args), on: () => {}, removeListener: () => {} },
     };
     const require = (id) => {
       if (id !== 'electron') throw new Error('a sandboxed preload cannot require ' + id);
@@ -33,7 +41,7 @@ function preloadScript(): string {
 
 async function bridge(page: Page, isTrustedSender?: SenderCheck): Promise<string[]> {
   const handlers = new Map<string, Handler>();
-  registerIpc({ handle: (channel: string, fn: Handler) => void handlers.set(channel, fn) }, createApiHandlers(readPackageMeta(PROJECT_ROOT)), isTrustedSender);
+  registerIpc({ handle: (channel: string, fn: Handler) => void handlers.set(channel, fn) }, createApiHandlers(readPackageMeta(PROJECT_ROOT), session), isTrustedSender);
   const invoked: string[] = [];
   await page.exposeFunction('__blkstudioInvoke', async (channel: string, args: unknown[]) => {
     invoked.push(channel);
@@ -76,7 +84,7 @@ test('main validates payloads that bypass the preload', async ({ page }) => {
   const error = await page.evaluate(() =>
     (globalThis as unknown as { __blkstudioInvoke(c: string, a: unknown[]): Promise<unknown> })
       .__blkstudioInvoke('app:info', [{ evil: true }])
-      .then(() => 'resolved', (e: Error) => e.message),
+      .then((r) => JSON.stringify(r), (e: Error) => e.message),
   );
-  expect(error).toContain('appInfo takes no arguments, got 1');
+  expect(JSON.parse(error)).toEqual({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'appInfo takes no arguments, got 1' } });
 });

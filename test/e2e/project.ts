@@ -4,3 +4,6 @@ import { resolve } from 'node:path';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+
+/** The web host's token in e2e runs (BLKSTUDIO_WEB_TOKEN; a real run gets a random one). */
+export const E2E_TOKEN = 'e2e-token-for-playwright-only-0123456789';

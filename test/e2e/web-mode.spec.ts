@@ -10,9 +10,9 @@ test('shows the name, version and engine drivers', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'blkstudio' })).toBeVisible();
   await expect(page.getByLabel('Version')).toHaveText(`v${PACKAGE.version}`);
   await expect(page.getByRole('list', { name: 'Engine drivers' }).getByRole('listitem')).toHaveText([...ENGINE_DRIVERS]);
-  await expect(page.getByLabel('Transport')).toHaveText('Web mode (HTTP)');
+  await expect(page.getByLabel('Transport')).toHaveText('Web mode (WebSocket)');
   await expect(page.getByRole('status')).toHaveText(
-    `${PACKAGE.name} ${PACKAGE.version} · ${ENGINE_DRIVERS.length} drivers · Web mode (HTTP)`,
+    `${PACKAGE.name} ${PACKAGE.version} · ${ENGINE_DRIVERS.length} drivers · Web mode (WebSocket)`,
   );
   await page.screenshot({ path: 'test-results/blkstudio-web.png', fullPage: true });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, ApiPayloadError, CHANNELS, HTTP_ROUTES, isAppInfo, parseRequest } from '../../../src/api';
+import { API_METHODS, ApiPayloadError, CHANNELS, EVENTS_CHANNEL, HTTP_ROUTES, isAppInfo, parseRequest } from '../../../src/api';
 
 describe('the channel map', () => {
-  it('has one unique channel and one HTTP route per method', () => {
+  it('has one unique channel per method, and the events channel apart', () => {
     const channels = API_METHODS.map((m) => CHANNELS[m]);
     expect(new Set(channels).size).toBe(channels.length);
-    for (const m of API_METHODS) expect(HTTP_ROUTES[m]).toMatch(/^\/api\//);
+    expect(channels).not.toContain(EVENTS_CHANNEL);
+    expect(HTTP_ROUTES.appInfo).toMatch(/^\/api\//);
   });
 });
 

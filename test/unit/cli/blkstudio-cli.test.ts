@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ENGINE_DRIVERS } from '../../../src/api';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -47,7 +48,7 @@ describe('bin/blkstudio', () => {
       const child = run([], { BLKSTUDIO_PORT: '0', ELECTRON_OVERRIDE_DIST_PATH: empty, DISPLAY: ':99' });
       const line = await firstLine(child);
       expect(line).toMatch(
-        /^Electron is not installed on this machine \(no binary\); serving blkstudio in web mode at http:\/\/127\.0\.0\.1:\d+\/ — open it in a browser\. Ctrl\+C to stop\.$/,
+        /^Electron is not installed on this machine \(no binary\); serving blkstudio in web mode at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+ — open it in a browser\. Ctrl\+C to stop\.$/,
       );
       const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)![1]!;
       const info = (await (await fetch(`${url}api/app-info`)).json()) as { engine: { drivers: string[] } };
@@ -65,6 +66,42 @@ describe('bin/blkstudio', () => {
   it('--web serves web mode even when Electron is present', async () => {
     const child = run(['--web', '--port', '0'], {});
     expect(await firstLine(child)).toMatch(/^blkstudio: serving blkstudio in web mode at http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('`web IMAGE` opens a session on the image and serves it over the token-guarded WebSocket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blkstudio-webimg-'));
+    try {
+      const image = join(dir, 'disk.raw');
+      writeFileSync(image, Buffer.alloc(65536));
+      const token = 'cli-test-token-0123456789abcdefghijklmnop';
+      const child = run(['web', '--port', '0', '-f', 'raw', image], { BLKSTUDIO_WEB_TOKEN: token });
+      const line = await firstLine(child);
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+) /.exec(line)!;
+      expect(m[2]).toBe(token);
+      const ws = new WebSocket(`ws://127.0.0.1:${m[1]}/api/ws?token=${token}`, { origin: `http://127.0.0.1:${m[1]}` });
+      await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+      const reply = new Promise<unknown>((r) =>
+        ws.on('message', (d) => {
+          const msg = JSON.parse(d.toString()) as { type: string };
+          if (msg.type === 'reply') r(msg);
+        }),
+      );
+      ws.send(JSON.stringify({ id: 1, method: 'run', args: ['read -P 0 0 4k'] }));
+      expect(await reply).toMatchObject({ id: 1, ok: true, value: { rc: 0, stdout: expect.stringMatching(/^read 4096\/4096 bytes at offset 0\n/) } });
+      ws.close();
+      child.kill('SIGINT');
+      expect(await exited(child)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`web IMAGE` that cannot be opened fails with qemu-io’s message', async () => {
+    const child = run(['web', '--port', '0', '-f', 'raw', '/nonexistent/disk.raw'], {});
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await exited(child)).toBe(1);
+    expect(err).toContain("Could not open '/nonexistent/disk.raw': No such file or directory");
   });
 
   it('spawns the Electron binary on the project root when there is one', async () => {

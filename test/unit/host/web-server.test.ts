@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_DRIVERS, HTTP_ROUTES } from '../../../src/api';
 import { createApiHandlers } from '../../../src/host/api-handlers';
+import { openNodeSession } from '../../../src/host/node-session';
+import type { Session } from '../../../src/session/index';
 import { resolveStaticPath, startWebServer, type RunningWebServer } from '../../../src/host/web-server';
 
 // A fixture tree: <tmp>/site is served; <tmp>/secret.txt and <tmp>/site-evil/x must never be.
 let tmp: string;
 let site: string;
 let server: RunningWebServer;
+let session: Session;
 
 /** A raw request, so `..` and odd encodings reach the server un-normalized (fetch would clean them). */
 function get(path: string, method = 'GET'): Promise<{ status: number; type: string | undefined; body: string }> {
@@ -35,18 +38,20 @@ beforeAll(async () => {
   writeFileSync(join(site, 'assets', 'app.js'), 'console.log(1);');
   writeFileSync(join(tmp, 'secret.txt'), 'TOP SECRET');
   writeFileSync(join(tmp, 'site-evil', 'x'), 'TOP SECRET');
-  server = await startWebServer({ staticDir: site, handlers: createApiHandlers({ name: 'blkstudio', version: '1.2.3' }), port: 0 });
+  session = await openNodeSession();
+  server = await startWebServer({ staticDir: site, handlers: createApiHandlers({ name: 'blkstudio', version: '1.2.3' }, session), port: 0 });
 });
 
 afterAll(async () => {
   await server?.close();
+  await session?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('web server', () => {
   it('listens on 127.0.0.1 on an ephemeral port and reports its URL', () => {
     expect(server.port).toBeGreaterThan(0);
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
   });
 
   it('serves index.html at / and by name', async () => {

@@ -48,6 +48,7 @@ function fakeMainElectron() {
   class FakeWindow {
     static getAllWindows = () => windows;
     readonly once = vi.fn();
+    readonly on = vi.fn();
     readonly show = vi.fn();
     readonly loadFile = vi.fn(async () => undefined);
     constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
@@ -106,12 +107,11 @@ describe('out/main/index.js', () => {
     await vi.waitFor(() => expect(fake.ipcMain.handlers.size).toBeGreaterThan(0));
     const page = pathToFileURL(RENDERER_INDEX).href;
     await expect(fake.ipcMain.invoke(CHANNELS.appInfo, page)).resolves.toEqual({
-      name: 'blkstudio',
-      version: '9.8.7',
-      engine: { drivers: [...ENGINE_DRIVERS] },
+      ok: true,
+      value: { name: 'blkstudio', version: '9.8.7', engine: { drivers: [...ENGINE_DRIVERS] } },
     });
-    await expect(fake.ipcMain.invoke(CHANNELS.appInfo, 'https://evil.example/')).rejects.toThrow('untrusted frame');
-    await expect(fake.ipcMain.invoke(CHANNELS.appInfo, page, 1)).rejects.toThrow('takes no arguments');
+    await expect(fake.ipcMain.invoke(CHANNELS.appInfo, 'https://evil.example/')).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await expect(fake.ipcMain.invoke(CHANNELS.appInfo, page, 1)).resolves.toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'appInfo takes no arguments, got 1' } });
   });
 
   it('denies new windows, foreign navigation and permission requests', async () => {

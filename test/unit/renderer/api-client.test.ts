@@ -1,21 +1,29 @@
 import { describe, expect, it, vi } from 'vitest';
 import { pickApiClient } from '../../../renderer/src/api-client';
-import { HTTP_ROUTES, type BlkstudioApi } from '../../../src/api';
+import { wsUrl } from '../../../renderer/src/ws-client';
+import { ApiError, HTTP_ROUTES, type BridgeApi } from '../../../src/api';
 
 const INFO = { name: 'blkstudio', version: '1.0.0', engine: { drivers: ['file', 'raw'] } };
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('pickApiClient', () => {
-  it('uses the preload bridge when Electron exposed one, and never fetches', async () => {
-    const bridge: BlkstudioApi = { appInfo: vi.fn(async () => INFO) };
+  it('uses the preload bridge when Electron exposed one, unwraps results and never fetches', async () => {
+    const bridge = {
+      appInfo: vi.fn(async () => ({ ok: true, value: INFO })),
+      run: vi.fn(async () => ({ ok: false, error: { code: 'NO_IMAGE', message: 'no image' } })),
+      onEvents: vi.fn(() => () => undefined),
+    } as unknown as BridgeApi;
     const fetchFn = vi.fn();
     const client = pickApiClient({ blkstudio: bridge }, fetchFn);
     expect(client.transport).toBe('ipc');
     await expect(client.api.appInfo()).resolves.toEqual(INFO);
+    const err = await client.api.run('read 0 512').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'NO_IMAGE', message: 'no image' });
     expect(fetchFn).not.toHaveBeenCalled();
   });
 
-  it('falls back to HTTP against the serving web server', async () => {
+  it('falls back to the web host: app info over HTTP', async () => {
     const fetchFn = vi.fn(async () => json(INFO));
     const client = pickApiClient({}, fetchFn);
     expect(client.transport).toBe('web');
@@ -26,5 +34,10 @@ describe('pickApiClient', () => {
   it('turns HTTP errors and malformed answers into errors', async () => {
     await expect(pickApiClient({}, async () => json({ error: 'x' }, 500)).api.appInfo()).rejects.toThrow(`GET ${HTTP_ROUTES.appInfo} failed: HTTP 500`);
     await expect(pickApiClient({}, async () => json({ name: 1 })).api.appInfo()).rejects.toThrow('malformed');
+  });
+
+  it('builds the WebSocket URL from the page, token included', () => {
+    expect(wsUrl('http://127.0.0.1:4173/?token=abc')).toBe('ws://127.0.0.1:4173/api/ws?token=abc');
+    expect(wsUrl('http://127.0.0.1:4173/')).toBe('ws://127.0.0.1:4173/api/ws');
   });
 });

@@ -1,0 +1,79 @@
+// A serialisable picture of a session (what Session.snapshot() returns): the node tree, every
+// blkdebug engine (state, rules with hit counts, parked requests) and the requests in flight.
+import type { InFlightRequest } from './events';
+
+export interface NodeSnapshot {
+  name: string;
+  /** QEMU driver name (format or protocol). */
+  driver: string;
+  filename: string;
+  readOnly: boolean;
+  /** Bytes (exact, not rounded to sectors). */
+  length: number;
+  /** The options the node was opened with (flat dotted keys). */
+  options: Record<string, string | number | boolean | null>;
+  children: ChildSnapshot[];
+  /** Set on a node reached a second time (a shared child): its subtree is listed once only. */
+  shared?: true;
+}
+
+export interface ChildSnapshot {
+  /** The child's name in the parent's options: file, backing, image, test, raw ... */
+  name: string;
+  role: string;
+  node: NodeSnapshot;
+}
+
+export interface RuleSnapshot {
+  id: number;
+  kind: 'inject-error' | 'set-state' | 'suspend';
+  event: string;
+  /** 0 = any state. */
+  state: number;
+  hits: number;
+  source: { origin: string; line?: number; index?: number };
+  /** inject-error */
+  errno?: number;
+  offset?: number;
+  once?: boolean;
+  immediately?: boolean;
+  iotypes?: string[];
+  injected?: number;
+  /** set-state */
+  newState?: number;
+  /** suspend (breakpoint) */
+  tag?: string;
+}
+
+export interface SuspendedSnapshot {
+  tag: string;
+  event: string;
+  op: string | null;
+  offset: number | null;
+  bytes: number | null;
+  parkedMs: number;
+}
+
+export interface BlkdebugSnapshot {
+  node: string;
+  state: number;
+  rules: RuleSnapshot[];
+  activeRuleIds: number[];
+  /** Most recently parked first. */
+  suspended: SuspendedSnapshot[];
+}
+
+export interface ImageSnapshot {
+  format: string;
+  protocol: string | null;
+  readOnly: boolean;
+  root: NodeSnapshot;
+}
+
+export interface SessionSnapshot {
+  /** Session clock (ms) when taken. */
+  at: number;
+  image: ImageSnapshot | null;
+  blkdebug: BlkdebugSnapshot[];
+  inFlight: InFlightRequest[];
+}

@@ -1,0 +1,117 @@
+// One contract suite, run against both transports: whatever the UI can do over Electron IPC it
+// can do over the WebSocket host, with the same answers and the same error DTOs.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RuleDiagnostic, RunResult, SessionSnapshot } from '../../src/api';
+import { openNodeSession } from '../../src/host/node-session';
+import type { Session } from '../../src/session/index';
+import { ipcTransport, wsTransport, type ContractClient, type TransportFactory } from './transports';
+
+const TRANSPORTS: Array<[string, TransportFactory]> = [
+  ['WebSocket host', wsTransport],
+  ['Electron IPC', ipcTransport],
+];
+
+async function waitFor(check: () => boolean, what: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.each(TRANSPORTS)('the session API over %s', (_name, transport) => {
+  let dir: string;
+  let image: string;
+  let session: Session;
+  let client: ContractClient;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'blkstudio-contract-'));
+    image = join(dir, 'disk.raw');
+    writeFileSync(image, Buffer.alloc(1024 * 1024));
+    session = await openNodeSession();
+    client = await transport(session, dir);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await session.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const value = async <T>(method: string, ...args: unknown[]): Promise<T> => {
+    const r = await client.call(method, ...args);
+    if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  };
+
+  it('answers appInfo', async () => {
+    expect(await value('appInfo')).toMatchObject({ name: 'blkstudio', version: '0.0.0-test' });
+  });
+
+  it('opens an image, writes and reads it back with qemu-io’s report lines', async () => {
+    expect(await value<RunResult>('openImage', { filename: image, format: 'raw' })).toMatchObject({ rc: 0, stderr: '' });
+    const wrote = await value<RunResult>('run', 'write -P 0xab 0 4k');
+    expect(wrote.rc).toBe(0);
+    expect(wrote.stdout.split('\n')[0]).toBe('wrote 4096/4096 bytes at offset 0');
+    expect(wrote.stdout.split('\n')[1]).toMatch(/^4 KiB, 1 ops; /);
+    const read = await value<RunResult>('run', 'read -P 0xab 0 4k');
+    expect(read.rc).toBe(0);
+    expect(read.stdout.split('\n')[0]).toBe('read 4096/4096 bytes at offset 0');
+    const mismatch = await value<RunResult>('run', 'read -P 0xcd 0 512');
+    expect(mismatch.stdout).toContain('Pattern verification failed at offset 0, 512 bytes');
+    expect(await value<RunResult>('closeImage')).toMatchObject({ rc: 0 });
+    expect((await value<SessionSnapshot>('snapshot')).image).toBeNull();
+  });
+
+  it('returns a snapshot of the node tree', async () => {
+    await value('openImage', { filename: image, format: 'raw' });
+    const snap = await value<SessionSnapshot>('snapshot');
+    expect(snap.image).toMatchObject({ format: 'raw', readOnly: false, root: { driver: 'raw', length: 1024 * 1024 } });
+    expect(snap.image!.root.children[0]).toMatchObject({ name: 'file', node: { driver: 'file', filename: image } });
+    expect(snap.blkdebug).toEqual([]);
+    expect(snap.inFlight).toEqual([]);
+    expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+  });
+
+  it('applies rules to a blkdebug node and reports a bad rule with line and column', async () => {
+    const rules = join(dir, 'rules.cfg');
+    writeFileSync(rules, '[set-state]\nstate = "1"\nevent = "write_aio"\nnew_state = "2"\n');
+    await value('openImage', { filename: `blkdebug:${rules}:${image}`, format: 'raw' });
+    const good = await value<RuleDiagnostic[]>('applyRules', { text: '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' });
+    expect(good).toEqual([]);
+    const bad = await value<RuleDiagnostic[]>('applyRules', { text: '[inject-error]\nevent = "no_such_event"\n' });
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad[0]).toMatchObject({ line: 2, column: expect.any(Number), message: expect.any(String) });
+    const snap = await value<SessionSnapshot>('snapshot');
+    expect(snap.blkdebug).toHaveLength(1);
+    expect(snap.blkdebug[0]!.rules.map((r) => r.kind)).toEqual(['inject-error']);
+    const failed = await value<RunResult>('run', 'read 0 512');
+    expect(failed.stdout).toBe('read failed: Input/output error\n');
+  });
+
+  it('pushes event batches for the requests a command makes', async () => {
+    await value('openImage', { filename: image, format: 'raw' });
+    await value('run', 'write 0 512');
+    await waitFor(() => client.batches.some((b) => b.events.some((e) => e.type === 'request-done' && e.op === 'write')), 'a write request-done event');
+    const batch = client.batches.at(-1)!;
+    expect(batch.seq).toBeGreaterThan(0);
+    expect(typeof batch.summarized).toBe('boolean');
+  });
+
+  it('answers invalid payloads, unknown calls and session errors with an error DTO', async () => {
+    expect(await client.call('run', 42)).toEqual({ ok: false, error: { code: 'BAD_PAYLOAD', message: expect.stringContaining('run') } });
+    expect(await client.call('run')).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await client.call('openImage', { filename: image, evil: true })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await client.call('snapshot', 'x')).toEqual({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'snapshot takes no arguments, got 1' } });
+    expect(await client.call('resume', { tag: 'nope' })).toMatchObject({ ok: false, error: { code: 'NO_BLKDEBUG' } });
+    expect(await client.call('openImage', { filename: join(dir, 'missing.raw'), format: 'raw' })).toMatchObject({
+      ok: false,
+      error: { code: 'OPEN_FAILED', message: expect.stringContaining('missing.raw') },
+    });
+    expect(await value<number>('resumeAll')).toBe(0);
+  });
+});
