@@ -450,9 +450,12 @@ export async function bdrvFlush(node: BlockNode): Promise<void> {
   node.incInFlight();
   try {
     const currentGen = node.writeGen;
-    while (node.activeFlush) await node.activeFlush;
+    // Flushes of a node queue up in order (QEMU's flush_queue): each waits for the one before.
     let release!: () => void;
-    node.activeFlush = new Promise<void>((r) => (release = r));
+    const mine = new Promise<void>((r) => (release = r));
+    const previous = node.activeFlush;
+    node.activeFlush = mine;
+    if (previous) await previous;
     let ok = false;
     try {
       const primary = node.primaryChild;
@@ -477,7 +480,7 @@ export async function bdrvFlush(node: BlockNode): Promise<void> {
       ok = true;
     } finally {
       if (ok) node.flushedGen = currentGen;
-      node.activeFlush = null;
+      if (node.activeFlush === mine) node.activeFlush = null;
       release();
     }
   } catch (e) {

@@ -58,6 +58,7 @@ export class BlockNode {
   /** Bumped when a write finishes; flush compares it with flushedGen (bdrv write_gen). */
   writeGen = 0;
   flushedGen = 0;
+  /** The last flush queued on this node (null when none is running): the next one waits for it. */
   activeFlush: Promise<void> | null = null;
   readonly tracked = new Set<TrackedRequest>();
   inFlight = 0;
