@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint, build, unit + golden + differential tests (vitest), browser e2e
+// `npm test`: type check, lint, build, Electron security check, unit + golden + differential tests (vitest), browser e2e
 // (Playwright). Every step runs even after a failure so every report exists; the closing line
 // comes from scripts/test-summary.mjs and is the last thing printed.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,8 @@ const STEPS = [
   { name: 'typecheck', kind: 'check', cmd: ['npm', 'run', '--silent', 'typecheck'] },
   { name: 'lint', kind: 'check', cmd: ['npm', 'run', '--silent', 'lint'] },
   { name: 'build', kind: 'check', cmd: ['npm', 'run', '--silent', 'build'] },
+  // After the build, so the built renderer page's CSP is checked too.
+  { name: 'electron-security', kind: 'check', cmd: ['node', 'scripts/electron-security-check.mjs'] },
   { name: 'vitest', kind: 'runner', cmd: ['npx', 'vitest', 'run'] },
   { name: 'playwright', kind: 'runner', cmd: ['npx', 'playwright', 'test'] },
 ];

@@ -1,11 +1,12 @@
 // Loads the electron-vite OUTPUT (out/main/index.js, out/preload/index.js) in node with a fake
 // `electron` injected through Module._load, since the real binary is not available here.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import Module, { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_GLOBAL, CHANNELS, ENGINE_DRIVERS } from '../../../src/api';
 import { FakeIpcMain } from './fake-ipc';
 
@@ -14,6 +15,7 @@ const MAIN = join(ROOT, 'out', 'main', 'index.js');
 const PRELOAD = join(ROOT, 'out', 'preload', 'index.js');
 const RENDERER_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
 const requireCjs = createRequire(__filename);
+const USER_DATA = join(tmpdir(), `blkstudio-bundle-test-${process.pid}`);
 
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 const moduleInternals = Module as unknown as { _load: Loader };
@@ -37,13 +39,14 @@ function loadWithFakeElectron(file: string, fake: unknown): string[] {
 
 type Listener = (...args: unknown[]) => unknown;
 
-function fakeMainElectron() {
+function fakeMainElectron(options: { lock?: boolean } = {}) {
   let ready!: () => void;
   const readyPromise = new Promise<void>((r) => (ready = r));
   const appListeners = new Map<string, Listener[]>();
   const windows: FakeWindow[] = [];
   const ipcMain = new FakeIpcMain();
   const permissionHandler = vi.fn();
+  const permissionCheckHandler = vi.fn();
 
   class FakeWindow {
     static getAllWindows = () => windows;
@@ -51,6 +54,10 @@ function fakeMainElectron() {
     readonly on = vi.fn();
     readonly show = vi.fn();
     readonly loadFile = vi.fn(async () => undefined);
+    readonly isMinimized = vi.fn(() => true);
+    readonly isDestroyed = vi.fn(() => false);
+    readonly restore = vi.fn();
+    readonly focus = vi.fn();
     constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
       windows.push(this);
     }
@@ -58,7 +65,9 @@ function fakeMainElectron() {
 
   const electron = {
     app: {
-      whenReady: () => readyPromise,
+      whenReady: vi.fn(() => readyPromise),
+      requestSingleInstanceLock: vi.fn(() => options.lock ?? true),
+      getPath: vi.fn((name: string) => join(USER_DATA, name)),
       enableSandbox: vi.fn(),
       getName: () => 'blkstudio',
       getVersion: () => '9.8.7',
@@ -67,9 +76,14 @@ function fakeMainElectron() {
     },
     BrowserWindow: FakeWindow,
     ipcMain,
-    session: { defaultSession: { setPermissionRequestHandler: permissionHandler } },
+    session: { defaultSession: { setPermissionRequestHandler: permissionHandler, setPermissionCheckHandler: permissionCheckHandler } },
+    Menu: {
+      buildFromTemplate: vi.fn((template: Electron.MenuItemConstructorOptions[]) => ({ template })),
+      setApplicationMenu: vi.fn(),
+    },
+    dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn(), showMessageBox: vi.fn() },
   };
-  return { electron, ready, windows, ipcMain, appListeners, permissionHandler };
+  return { electron, ready, windows, ipcMain, appListeners, permissionHandler, permissionCheckHandler };
 }
 
 beforeAll(() => {
@@ -78,6 +92,8 @@ beforeAll(() => {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
   }
 }, 120_000);
+
+afterAll(() => rmSync(USER_DATA, { recursive: true, force: true }));
 
 describe('out/main/index.js', () => {
   it('registers the IPC channels and opens one secure window only once the app is ready', async () => {
@@ -124,6 +140,8 @@ describe('out/main/index.js', () => {
     const granted = vi.fn();
     decide({}, 'media', granted);
     expect(granted).toHaveBeenCalledWith(false);
+    const check = fake.permissionCheckHandler.mock.calls[0]![0] as (wc: unknown, perm: string) => boolean;
+    expect(check({}, 'media')).toBe(false);
 
     const contentsListeners = new Map<string, Listener>();
     let openHandler: Listener | undefined;
@@ -138,6 +156,84 @@ describe('out/main/index.js', () => {
     const home = { preventDefault: vi.fn() };
     navigate(home, pathToFileURL(RENDERER_INDEX).href);
     expect(home.preventDefault).not.toHaveBeenCalled();
+    const redirected = { preventDefault: vi.fn() };
+    contentsListeners.get('will-redirect')!(redirected, 'https://evil.example/');
+    expect(redirected.preventDefault).toHaveBeenCalled();
+  });
+});
+
+describe('out/main/index.js: one instance and the application menu', () => {
+  it('requests the single-instance lock at load and focuses the window on a second launch', async () => {
+    const fake = fakeMainElectron();
+    loadWithFakeElectron(MAIN, fake.electron);
+    expect(fake.electron.app.requestSingleInstanceLock).toHaveBeenCalledOnce();
+    expect(fake.electron.app.quit).not.toHaveBeenCalled();
+    fake.ready();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    const second = fake.appListeners.get('second-instance') ?? [];
+    expect(second).toHaveLength(1);
+    second[0]!({}, ['blkstudio'], '/');
+    const win = fake.windows[0]!;
+    expect(win.restore).toHaveBeenCalledOnce();
+    expect(win.show).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalledOnce();
+  });
+
+  it('quits at once, without registering IPC or opening a window, when another instance holds the lock', async () => {
+    const fake = fakeMainElectron({ lock: false });
+    loadWithFakeElectron(MAIN, fake.electron);
+    expect(fake.electron.app.quit).toHaveBeenCalledOnce();
+    expect(fake.electron.app.whenReady).not.toHaveBeenCalled();
+    expect(fake.electron.app.enableSandbox).not.toHaveBeenCalled();
+    fake.ready();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.ipcMain.handlers.size).toBe(0);
+    expect(fake.windows).toHaveLength(0);
+  });
+
+  it('sets the application menu (File, Edit, Help) once ready', async () => {
+    const fake = fakeMainElectron();
+    loadWithFakeElectron(MAIN, fake.electron);
+    expect(fake.electron.Menu.setApplicationMenu).not.toHaveBeenCalled();
+    fake.ready();
+    await vi.waitFor(() => expect(fake.electron.Menu.setApplicationMenu).toHaveBeenCalledOnce());
+    const template = fake.electron.Menu.buildFromTemplate.mock.calls[0]![0];
+    expect(template.map((m) => m.label)).toEqual(['&File', '&Edit', '&Help']);
+    expect(fake.electron.Menu.setApplicationMenu).toHaveBeenCalledWith({ template });
+    const file = template[0]!.submenu as Electron.MenuItemConstructorOptions[];
+    expect(file.map((i) => i.label).filter(Boolean)).toEqual(['Open Image…', 'Open Recent', 'Open Rules…', 'Save Rules…', 'Quit']);
+    expect(fake.electron.app.getPath).toHaveBeenCalledWith('userData');
+
+    // Help → About shows a native message box (no external URL).
+    const help = template[2]!.submenu as Electron.MenuItemConstructorOptions[];
+    (help.find((i) => i.label === 'About blkstudio')!.click as unknown as () => void)();
+    await vi.waitFor(() => expect(fake.electron.dialog.showMessageBox).toHaveBeenCalledOnce());
+    expect(fake.electron.dialog.showMessageBox.mock.calls[0]).toContainEqual(expect.objectContaining({ title: 'About blkstudio', message: 'blkstudio 9.8.7' }));
+  });
+});
+
+describe('out/main/index.js: File menu', () => {
+  it('Open Image… opens the chosen file in the session, remembers it in userData and lists it under Open Recent', async () => {
+    const image = join(USER_DATA, 'menu-disk.raw');
+    mkdirSync(USER_DATA, { recursive: true });
+    writeFileSync(image, Buffer.alloc(64 * 1024));
+    const fake = fakeMainElectron();
+    fake.electron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [image] });
+    loadWithFakeElectron(MAIN, fake.electron);
+    fake.ready();
+    await vi.waitFor(() => expect(fake.electron.Menu.setApplicationMenu).toHaveBeenCalledOnce());
+    const file = fake.electron.Menu.buildFromTemplate.mock.calls[0]![0][0]!.submenu as Electron.MenuItemConstructorOptions[];
+    (file.find((i) => i.label === 'Open Image…')!.click as unknown as () => void)();
+
+    // The menu is rebuilt with the image under Open Recent, and the IPC snapshot shows it open.
+    await vi.waitFor(() => expect(fake.electron.Menu.setApplicationMenu).toHaveBeenCalledTimes(2));
+    expect(fake.electron.dialog.showOpenDialog).toHaveBeenCalledOnce();
+    const rebuilt = fake.electron.Menu.buildFromTemplate.mock.calls[1]![0][0]!.submenu as Electron.MenuItemConstructorOptions[];
+    const recent = rebuilt.find((i) => i.label === 'Open Recent')!.submenu as Electron.MenuItemConstructorOptions[];
+    expect(recent[0]).toMatchObject({ label: '&1 menu-disk.raw', toolTip: image });
+    expect(JSON.parse(readFileSync(join(USER_DATA, 'userData', 'recent-files.json'), 'utf8')).recent[0]).toBe(image);
+    const snapshot = await fake.ipcMain.invoke(CHANNELS.snapshot, pathToFileURL(RENDERER_INDEX).href);
+    expect(JSON.stringify(snapshot)).toContain('menu-disk.raw');
   });
 });
 
