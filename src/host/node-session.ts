@@ -1,4 +1,7 @@
 // A Session on the real machine: host files, performance.now and Node timers.
+import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { OpenImageRequest } from '../api';
 import { Session, type SessionEnv } from '../session/index';
 import { NodeBlockHost } from './node-block-host';
@@ -13,7 +16,30 @@ export function nodeSessionEnv(): SessionEnv {
   };
 }
 
-/** Opens a session with `image` (none: no image until openImage). */
+/** Size of the scratch image a session gets when it is given none. */
+export const SCRATCH_IMAGE_SIZE = 64 << 20;
+
+/**
+ * A sparse raw scratch image in a fresh temporary directory, removed when the process exits:
+ * something to run commands against before the user opens an image of their own.
+ */
+export function createScratchImage(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'blkstudio-scratch-'));
+  const file = join(dir, 'scratch.raw');
+  const fd = openSync(file, 'w');
+  try {
+    ftruncateSync(fd, SCRATCH_IMAGE_SIZE);
+  } finally {
+    closeSync(fd);
+  }
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return file;
+}
+
+/** Opens a session with `image`, or with a scratch raw image when given none. */
 export function openNodeSession(image?: OpenImageRequest): Promise<Session> {
-  return Session.open(new NodeBlockHost(), image ?? null, nodeSessionEnv());
+  return Session.open(new NodeBlockHost(), image ?? null, {
+    ...nodeSessionEnv(),
+    scratchImage: async () => ({ filename: createScratchImage(), format: 'raw' }),
+  });
 }

@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openNodeSession, SCRATCH_IMAGE_SIZE } from '../../../src/host/node-session';
+
+describe('openNodeSession', () => {
+  it('gives a session without an image a raw scratch image to work on', async () => {
+    const session = await openNodeSession();
+    try {
+      const snap = session.snapshot();
+      expect(snap.image?.format).toBe('raw');
+      expect(snap.image?.root.length).toBe(SCRATCH_IMAGE_SIZE);
+      const file = snap.image?.root.children[0]?.node.filename ?? '';
+      expect(file).toMatch(/blkstudio-scratch-.*\/scratch\.raw$/);
+      expect(existsSync(dirname(file))).toBe(true);
+      const w = await session.run('write -P 0xab 0 4k');
+      expect(w.stdout.split('\n')[0]).toBe('wrote 4096/4096 bytes at offset 0');
+      const r = await session.run('read -P 0xab 0 4k');
+      expect(r.stdout.split('\n')[0]).toBe('read 4096/4096 bytes at offset 0');
+    } finally {
+      await session.close();
+    }
+  });
+});
