@@ -16,7 +16,7 @@ function runUntilInterrupted(args: string[]): Promise<{ status: number | null; s
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
     // Give it time to open the image and park the write, then interrupt.
-    setTimeout(() => child.kill('SIGINT'), 800);
+    setTimeout(() => child.kill('SIGINT'), 2000);
     child.on('exit', (status, signal) => resolve({ status, signal, stderr }));
   });
 }
