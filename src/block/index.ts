@@ -14,6 +14,7 @@ export {
   findBlkdebugEngines,
   lintRuleFile,
   loadRuleFile,
+  rulesToText,
   BlkdebugEngine,
   IO_TYPES,
   type BlkdebugEngineEvent,

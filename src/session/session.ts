@@ -4,6 +4,7 @@
 import {
   findBlkdebugEngines,
   loadRuleFile,
+  rulesToText,
   type BlkdebugEngine,
   type BlkdebugEngineEvent,
   type BlockBackend,
@@ -380,6 +381,12 @@ export class Session {
   applyRules(node: string | undefined, text: string, options: ApplyRulesOptions = {}): ConfigDiagnostic[] {
     const [{ engine }] = this.requireEngines(node);
     return loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+  }
+
+  /** The rules of a blkdebug node (default: the topmost) as a rule file, for saving. */
+  exportRules(node?: string): string {
+    const [{ engine }] = this.requireEngines(node);
+    return rulesToText(engine.listRules());
   }
 
   /** `break EVENT TAG` on a blkdebug node (default: the topmost). */

@@ -30,6 +30,15 @@ describe('Session with a blkdebug graph', () => {
     expect(snap.blkdebug).toEqual([{ node: snap.image!.root.children[0].node.name, state: 1, rules: [], activeRuleIds: [], suspended: [] }]);
   });
 
+  it('exports the live rules as a rule file that loads back unchanged', async () => {
+    const s = await openBlkdebug();
+    expect(s.applyRules(undefined, RULES)).toEqual([]);
+    const text = s.exportRules();
+    expect(text).toBe('[inject-error]\nevent = "read_aio"\nstate = "2"\n\n[set-state]\nevent = "write_aio"\nnew_state = "2"\n');
+    expect(s.applyRules(undefined, text)).toEqual([]);
+    expect(s.exportRules()).toBe(text);
+  });
+
   it('opens json: filenames too', async () => {
     const s = await openBlkdebug({ filename: 'json:{"driver":"raw","file":{"driver":"blkdebug","image":{"driver":"file","filename":"d.raw"}}}' });
     expect(s.snapshot().blkdebug).toHaveLength(1);

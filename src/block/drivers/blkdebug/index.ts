@@ -6,6 +6,7 @@ import type { ConfigDiagnostic } from './config-file';
 import type { BlkdebugEngine } from './engine';
 
 export { blkdebugDriver, lintRuleFile, rulesFromConfig } from './blkdebug';
+export { rulesToText } from './rule-text';
 export type { ConfigDiagnostic } from './config-file';
 export { BlkdebugEngine, type BlkdebugEngineEvent, type RequestInfo, type SuspendedRequest } from './engine';
 export { IO_TYPES, type InjectErrorRule, type IoType, type Rule, type RuleSpec, type SetStateRule, type SuspendRule } from './rules';
