@@ -39,6 +39,8 @@ export interface ShellDeps {
   log(stream: 'stdout' | 'stderr', text: string): void;
   app: { name: string; version: string };
   quit(): void;
+  /** The rules loaded in the session's blkdebug node as rule-file text; null when it has none. */
+  exportRules?(): string | null;
 }
 
 export const IMAGE_FILTERS: FileFilter[] = [
@@ -131,14 +133,16 @@ export function createShellActions(deps: ShellDeps): ShellActions {
       await deps.dialogs.message({ type: 'warning', title: 'Open Rules', message: `${diagnostics.length} problem(s) in ${path}`, detail: listing });
     }),
     saveRules: guard('Save Rules', async () => {
-      if (!rules) {
+      // The rules as loaded now (the session's blkdebug node), else the text last opened.
+      const text = deps.exportRules?.() ?? rules?.text ?? null;
+      if (text === null) {
         await deps.dialogs.message({ type: 'info', title: 'Save Rules', message: 'There is no rule text to save yet: open a rule file first.' });
         return;
       }
-      const path = await deps.dialogs.save({ title: 'Save Rules', defaultPath: rules.path ?? 'rules.cfg', filters: RULE_FILTERS });
+      const path = await deps.dialogs.save({ title: 'Save Rules', defaultPath: rules?.path ?? 'rules.cfg', filters: RULE_FILTERS });
       if (!path) return;
-      await deps.files.write(path, rules.text);
-      rules = { path, text: rules.text };
+      await deps.files.write(path, text);
+      rules = { path, text };
       deps.log('stdout', `rules saved to ${path}`);
     }),
     quit: () => deps.quit(),
@@ -159,7 +163,7 @@ export function createShellActions(deps: ShellDeps): ShellActions {
           'See README.md in the installation directory.\n\n' +
           'File → Open Image… opens any spec qemu-io accepts; the console runs qemu-io command lines.\n' +
           'File → Open Rules… applies a blkdebug rule file to the topmost blkdebug node; problems are listed with line and column.\n' +
-          'File → Save Rules… writes the rule text last opened.',
+          'File → Save Rules… writes the rules loaded in the session (or the rule file last opened).',
       }),
     ),
   };

@@ -92,6 +92,13 @@ function startApp(): void {
       log: (stream, text) => (stream === 'stdout' ? console.log(text.trimEnd()) : console.error(text.trimEnd())),
       app: info,
       quit: () => app.quit(),
+      exportRules: () => {
+        try {
+          return engine.exportRules();
+        } catch {
+          return null; // no blkdebug node in the open image
+        }
+      },
     });
     setMenu();
 

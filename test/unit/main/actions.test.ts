@@ -164,6 +164,14 @@ describe('shell actions', () => {
     expect(t.log).toHaveBeenCalledWith('stdout', 'rules saved to /r/copy.cfg');
   });
 
+  it('Save Rules… writes the rules loaded in the session when it has a blkdebug node', async () => {
+    const t = setup({ save: ['/r/live.cfg'] });
+    t.deps.exportRules = () => '[inject-error]\nevent = "read_aio"\n';
+    t.actions.saveRules();
+    await settle();
+    expect(t.files.get('/r/live.cfg')).toBe('[inject-error]\nevent = "read_aio"\n');
+  });
+
   it('Save Rules… does not write when the save dialog is cancelled', async () => {
     const t = setup({ open: ['/r/a.cfg'], save: [null], files: { '/r/a.cfg': 'rules text' } });
     t.actions.openRules();
