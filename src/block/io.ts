@@ -59,11 +59,7 @@ export function bdrvDebugEvent(node: BlockNode, event: BlkdebugEvent, req?: Even
 
 /** Fire an event only when somebody listens: saves a promise per request on the hot path. */
 export function fireDebugEvent(node: BlockNode, event: BlkdebugEvent, req?: EventRequest): Promise<void> | null {
-  return fire(node, event, req);
-}
-
-function fire(node: BlockNode, event: BlkdebugEvent, req?: EventRequest): Promise<void> | null {
-  if (!node.graph.trace && !node.drv.debug?.wants(event)) return null;
+  if (!wantsDebugEvent(node, event)) return null;
   return bdrvDebugEvent(node, event, req);
 }
 
@@ -195,7 +191,7 @@ export function bdrvPwritev(child: BdrvChild, offset: number, bytes: number, buf
       const begun = beginRequest(node, offset, bytes, false);
       const req = begun instanceof Promise ? await begun : begun;
       try {
-        await alignedPwritev(node, offset, bytes, buf, flags, false);
+        await alignedPwritev(node, offset, bytes, buf, flags);
       } finally {
         endRequest(node, req);
       }
@@ -215,7 +211,7 @@ export function bdrvPwriteZeroes(child: BdrvChild, offset: number, bytes: number
     if (offset % align === 0 && bytes % align === 0) {
       const req = await beginRequest(node, offset, bytes, false);
       try {
-        await alignedPwritev(node, offset, bytes, null, flags, false);
+        await alignedPwritev(node, offset, bytes, null, flags);
       } finally {
         endRequest(node, req);
       }
@@ -236,7 +232,7 @@ export function bdrvPwriteCompressed(child: BdrvChild, offset: number, bytes: nu
       try {
         await node.drv.pwriteCompressed(offset, bytes, buf);
       } finally {
-        const done = fire(node, 'pwritev_done');
+        const done = fireDebugEvent(node, 'pwritev_done');
         if (done) await done;
         finishWrite(node, offset, bytes);
       }
@@ -271,7 +267,7 @@ async function paddedPwritev(node: BlockNode, offset: number, bytes: number, buf
         () => undefined,
       );
       bounce.set(buf, offset - start);
-      await alignedPwritev(node, start, paddedLen, bounce, flags, true);
+      await alignedPwritev(node, start, paddedLen, bounce, flags);
       return;
     }
     // Zero write: both padding reads first, then the padded head as data, the aligned middle
@@ -280,7 +276,7 @@ async function paddedPwritev(node: BlockNode, offset: number, bytes: number, buf
       const bounce = new Uint8Array(paddedLen);
       await rmwRead(node, start, alignedEnd, head ? bounce : null, tail ? bounce.subarray(paddedLen - align) : null, merged);
       bounce.fill(0, offset - start, end - start);
-      await alignedPwritev(node, start, paddedLen, bounce, flags & ~BDRV_REQ_MAY_UNMAP, true);
+      await alignedPwritev(node, start, paddedLen, bounce, flags & ~BDRV_REQ_MAY_UNMAP);
       return;
     }
     const headBlock = head ? new Uint8Array(align) : null;
@@ -290,14 +286,14 @@ async function paddedPwritev(node: BlockNode, offset: number, bytes: number, buf
     let midEnd = alignedEnd;
     if (headBlock) {
       headBlock.fill(0, offset - start);
-      await alignedPwritev(node, start, align, headBlock, flags & ~BDRV_REQ_MAY_UNMAP, true);
+      await alignedPwritev(node, start, align, headBlock, flags & ~BDRV_REQ_MAY_UNMAP);
       midStart = start + align;
     }
     if (tailBlock) midEnd = alignedEnd - align;
-    if (midEnd > midStart) await alignedPwritev(node, midStart, midEnd - midStart, null, flags, true);
+    if (midEnd > midStart) await alignedPwritev(node, midStart, midEnd - midStart, null, flags);
     if (tailBlock) {
       tailBlock.fill(0, 0, end - (alignedEnd - align));
-      await alignedPwritev(node, alignedEnd - align, align, tailBlock, flags & ~BDRV_REQ_MAY_UNMAP, true);
+      await alignedPwritev(node, alignedEnd - align, align, tailBlock, flags & ~BDRV_REQ_MAY_UNMAP);
     }
   } finally {
     endRequest(node, req);
@@ -329,7 +325,7 @@ async function rmwRead(node: BlockNode, start: number, end: number, headBuf: Uin
 
 async function fireAwait(node: BlockNode, event: BlkdebugEvent | null, req?: EventRequest): Promise<void> {
   if (event === null) return;
-  const p = fire(node, event, req);
+  const p = fireDebugEvent(node, event, req);
   if (p) await p;
 }
 
@@ -342,15 +338,16 @@ async function rawRead(node: BlockNode, offset: number, bytes: number, buf: Uint
 }
 
 /** bdrv_aligned_pwritev: events, the driver call (or write-zeroes), FUA emulation, generations. */
-async function alignedPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array | null, flags: number, _serialising: boolean): Promise<void> {
+async function alignedPwritev(node: BlockNode, offset: number, bytes: number, buf: Uint8Array | null, flags: number): Promise<void> {
   const event = buf ? 'pwritev' : 'pwritev_zero';
-  const before = wantsDebugEvent(node, event) ? fire(node, event, { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
+  // Describe the request only when it will be seen (no object per write otherwise).
+  const before = wantsDebugEvent(node, event) ? fireDebugEvent(node, event, { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
   if (before) await before;
   try {
     if (buf) await driverPwritev(node, offset, bytes, buf, flags);
     else await doPwriteZeroes(node, offset, bytes, flags);
   } finally {
-    const after = wantsDebugEvent(node, 'pwritev_done') ? fire(node, 'pwritev_done', { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
+    const after = wantsDebugEvent(node, 'pwritev_done') ? fireDebugEvent(node, 'pwritev_done', { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
     if (after) await after;
     finishWrite(node, offset, bytes);
   }
@@ -459,11 +456,11 @@ export async function bdrvFlush(node: BlockNode): Promise<void> {
     let ok = false;
     try {
       const primary = node.primaryChild;
-      const toOs = primary ? fire(primary.node, 'flush_to_os') : null;
+      const toOs = primary ? fireDebugEvent(primary.node, 'flush_to_os') : null;
       if (toOs) await toOs;
       await node.drv.flushToOs();
       if (!node.flags.noFlush && node.flushedGen !== currentGen) {
-        const toDisk = primary ? fire(primary.node, 'flush_to_disk') : null;
+        const toDisk = primary ? fireDebugEvent(primary.node, 'flush_to_disk') : null;
         if (toDisk) await toDisk;
         await node.drv.flushToDisk();
       }

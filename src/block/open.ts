@@ -5,6 +5,7 @@ import { BlockBackend } from './block-backend';
 import type { BlockHost } from './block-host';
 import { BdrvChild, type ChildRole } from './child';
 import type { BlockDriver, BlockLimits } from './driver';
+import { DETECT_ZEROES, DISCARD_MODES } from './node-options';
 import { QemuError, strerror, toErrno } from './errors';
 import { bdrvPreadv } from './io';
 import { parseJsonFilename } from './json-filename';
@@ -31,8 +32,6 @@ export const CACHE_MODES: Record<CacheMode, { direct: boolean; noFlush: boolean;
   unsafe: { direct: false, noFlush: true, writeback: true },
 };
 
-const DISCARD_MODES = ['ignore', 'off', 'unmap', 'on'] as const;
-const DETECT_ZEROES = ['off', 'on', 'unmap'] as const;
 
 function probedRawWarning(filename: string): string {
   return (

@@ -1,13 +1,12 @@
 // bdrv_reopen for qemu-io's `reopen`: new read-only state, cache mode and the options a node
 // may change while open, checked for the whole subtree before anything is applied.
 import type { CacheMode } from './block-backend-api';
+import { DETECT_ZEROES, DISCARD_MODES } from './node-options';
 import { QemuError } from './errors';
 import type { BlockNode, NodeFlags } from './node';
 import { bdrvFlush } from './io';
 import { OptionReader, qdictFromStrings, qvalueToString, type QDict } from './qdict';
 
-const DISCARD_MODES = ['ignore', 'off', 'unmap', 'on'] as const;
-const DETECT_ZEROES = ['off', 'on', 'unmap'] as const;
 
 export interface ReopenPlan {
   node: BlockNode;

@@ -9,7 +9,7 @@ import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict, type QValue } from '../../qdict';
-import { parseConfigFile, type ConfigDiagnostic } from './config-file';
+import { parseConfigFile, type ConfigDiagnostic, type ConfigSection } from './config-file';
 import { BlkdebugEngine } from './engine';
 import { sectionsFromOptions } from './option-rules';
 import {
@@ -155,11 +155,9 @@ interface SectionInput {
   header?: { line: number };
 }
 
-/** The sections of a config file, or its first syntax error (with line and column). */
-function configInputs(text: string): SectionInput[] {
-  const parsed = parseConfigFile(text, RULE_SCHEMA);
-  if (parsed.diagnostics.length > 0) throw new RuleError(parsed.diagnostics[0].message, parsed.diagnostics[0]);
-  return parsed.sections.map((s) => ({
+/** Parsed config sections as add_rule inputs (values keep their line and column). */
+function sectionInputs(sections: readonly ConfigSection[]): SectionInput[] {
+  return sections.map((s) => ({
     group: s.group as 'inject-error' | 'set-state',
     values: new Map(s.options.map((o) => [o.key, { value: o.value, line: o.line, column: o.valueColumn }])),
     source: { origin: 'config' as const, line: s.line },
@@ -167,20 +165,28 @@ function configInputs(text: string): SectionInput[] {
   }));
 }
 
+/** The sections of a config file, or its first syntax error (with line and column). */
+function configInputs(text: string): SectionInput[] {
+  const parsed = parseConfigFile(text, RULE_SCHEMA);
+  if (parsed.diagnostics.length > 0) throw new RuleError(parsed.diagnostics[0].message, parsed.diagnostics[0]);
+  return sectionInputs(parsed.sections);
+}
+
+/** QEMU adds every inject-error section's rule first, then every set-state section's. */
+function inQemuOrder(sections: SectionInput[]): SectionInput[] {
+  return [...sections.filter((s) => s.group === 'inject-error'), ...sections.filter((s) => s.group === 'set-state')];
+}
+
 /** add_rule over every inject-error section, then every set-state section; throws RuleError. */
 function buildRules(sections: SectionInput[]): RuleSpec[] {
-  const ordered = [...sections.filter((s) => s.group === 'inject-error'), ...sections.filter((s) => s.group === 'set-state')];
-  return ordered.map((s) => ruleFromSection(s.group, s.values, s.source, s.header));
+  return inQemuOrder(sections).map((s) => ruleFromSection(s.group, s.values, s.source, s.header));
 }
 
 /** Rules from a config file as QEMU would load them, or the first error with where it is. */
 export function rulesFromConfig(text: string): { specs: RuleSpec[]; error: RuleError | null } {
-  try {
-    return { specs: buildRules(configInputs(text)), error: null };
-  } catch (e) {
-    if (e instanceof RuleError) return { specs: [], error: e };
-    throw e;
-  }
+  const { specs, diagnostics } = lintRuleFile(text);
+  if (diagnostics.length === 0) return { specs, error: null };
+  return { specs: [], error: new RuleError(diagnostics[0].message, diagnostics[0]) };
 }
 
 /**
@@ -192,19 +198,12 @@ export function lintRuleFile(text: string): { specs: RuleSpec[]; diagnostics: Co
   const parsed = parseConfigFile(text, RULE_SCHEMA);
   const diagnostics = [...parsed.diagnostics];
   const specs: RuleSpec[] = [];
-  const sections = parsed.sections.map((s) => ({
-    group: s.group as 'inject-error' | 'set-state',
-    values: new Map(s.options.map((o) => [o.key, { value: o.value, line: o.line, column: o.valueColumn }])) as SectionValues,
-    source: { origin: 'config' as const, line: s.line },
-    header: { line: s.line },
-  }));
-  const ordered = [...sections.filter((s) => s.group === 'inject-error'), ...sections.filter((s) => s.group === 'set-state')];
-  for (const s of ordered) {
+  for (const s of inQemuOrder(sectionInputs(parsed.sections))) {
     try {
       specs.push(ruleFromSection(s.group, s.values, s.source, s.header));
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
-      diagnostics.push(e.diagnostic ?? { message: e.message, line: s.header.line, column: 1, endColumn: 2 });
+      diagnostics.push(e.diagnostic ?? { message: e.message, line: s.header?.line ?? 1, column: 1, endColumn: 2 });
     }
   }
   return { specs, diagnostics };
