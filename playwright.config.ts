@@ -26,13 +26,14 @@ const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
-  outputDir: 'test-results',
+  // Overridable so several checkouts or helpers can run side by side (with E2E_PORT).
+  outputDir: process.env.E2E_OUTPUT ?? 'test-results',
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
-  reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: process.env.E2E_REPORT ?? 'reports/playwright.json' }]],
   use: {
     baseURL: BASE_URL,
     browserName: 'chromium',
@@ -45,8 +46,9 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    // The same server `npm start` falls back to, on a scratch raw image; needs `npm run build` first.
-    command: `node bin/blkstudio web --port ${PORT} -f raw ${E2E_IMAGE}`,
+    // The same server `npm start` falls back to, on a raw image under blkdebug (as the scratch
+    // image is); needs `npm run build` first.
+    command: `node bin/blkstudio web --port ${PORT} -f raw blkdebug::${E2E_IMAGE}`,
     env: { BLKSTUDIO_WEB_TOKEN: E2E_TOKEN },
     url: `${BASE_URL}/api/app-info`,
     reuseExistingServer: !process.env.CI,

@@ -15,6 +15,9 @@ const api: BridgeApi = {
   resumeAll: (...args) => ipcRenderer.invoke(CHANNELS.resumeAll, ...args),
   removeBreakpoint: (req) => ipcRenderer.invoke(CHANNELS.removeBreakpoint, req),
   snapshot: () => ipcRenderer.invoke(CHANNELS.snapshot),
+  lintRules: (req) => ipcRenderer.invoke(CHANNELS.lintRules, req),
+  exportRules: (...args) => ipcRenderer.invoke(CHANNELS.exportRules, ...args),
+  setBreakpoint: (req) => ipcRenderer.invoke(CHANNELS.setBreakpoint, req),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

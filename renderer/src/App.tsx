@@ -1,6 +1,14 @@
+// The workbench: rules (text and builder) on the left; the state machine, suspended requests and
+// the qemu-io console on the right. Every view reads the session store and the rules store.
+import { ApiProvider } from './api-context';
 import type { ApiClient, Transport } from './api-client';
 import { Console } from './console/Console';
 import { NodeTree } from './node-tree/NodeTree';
+import { RuleBuilder } from './rule-builder/RuleBuilder';
+import { useRulesSync } from './rules/use-rules';
+import { RulesPanel } from './rules-editor/RulesPanel';
+import { StateMachine } from './state-machine/StateMachine';
+import { SuspendedRequests } from './suspended/SuspendedRequests';
 import { useAppInfo } from './use-app-info';
 import { useSession } from './use-session';
 
@@ -9,60 +17,77 @@ const TRANSPORT_LABEL: Record<Transport, string> = {
   web: 'Web mode (WebSocket)',
 };
 
+/** Effects that keep the stores in step with the engine; renders nothing. */
+function RulesSync() {
+  useRulesSync();
+  return null;
+}
+
 export function App({ client }: { client: ApiClient }) {
   const { state, reload } = useAppInfo(client.api);
-  const info = state.status === 'ready' ? state.info : undefined;
+  const info = state.status === 'ready' ? state.info : null;
   const { run } = useSession(client.api);
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <h1 className="brand">blkstudio</h1>
-        {info && (
-          <span className="badge" aria-label="Version">
-            v{info.version}
-          </span>
-        )}
-        <span className="spacer" />
-        <span className="transport" aria-label="Transport">
-          {TRANSPORT_LABEL[client.transport]}
-        </span>
-      </header>
-
-      <main className="content">
-        <p className="tagline">A workbench for testing storage code against disk faults.</p>
-
-        <section className="card" aria-labelledby="drivers-heading">
-          <div className="card-head">
-            <h2 id="drivers-heading">Engine drivers</h2>
-            <button type="button" onClick={reload} disabled={state.status === 'loading'}>
-              Reload
-            </button>
-          </div>
-          {state.status === 'loading' && <p className="muted">Loading…</p>}
-          {state.status === 'error' && (
-            <p role="alert" className="error">
-              Could not reach the engine: {state.message}
-            </p>
-          )}
+    <ApiProvider api={client.api} info={info}>
+      <RulesSync />
+      <div className="app">
+        <header className="topbar">
+          <h1 className="brand">blkstudio</h1>
           {info && (
-            <ul className="drivers" aria-label="Engine drivers">
-              {info.engine.drivers.map((d) => (
-                <li key={d}>
-                  <code>{d}</code>
-                </li>
-              ))}
-            </ul>
+            <span className="badge" aria-label="Version">
+              v{info.version}
+            </span>
           )}
-        </section>
+          <NodeTree />
+          <span className="spacer" />
+          <span className="transport" aria-label="Transport">
+            {TRANSPORT_LABEL[client.transport]}
+          </span>
+          <details className="about">
+            <summary>Engine</summary>
+            <div className="about-body">
+              <div className="card-head">
+                <h2 id="drivers-heading">Engine drivers</h2>
+                <button type="button" onClick={reload} disabled={state.status === 'loading'}>
+                  Reload
+                </button>
+              </div>
+              {state.status === 'loading' && <p className="muted">Loading…</p>}
+              {info && (
+                <ul className="drivers" aria-label="Engine drivers">
+                  {info.engine.drivers.map((d) => (
+                    <li key={d}>
+                      <code>{d}</code>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          </details>
+        </header>
+        {state.status === 'error' && (
+          <p role="alert" className="error banner">
+            Could not reach the engine: {state.message}
+          </p>
+        )}
 
-        <NodeTree />
-        <Console run={run} />
-      </main>
+        <main className="workbench">
+          <div className="column column-rules">
+            <RulesPanel />
+            <RuleBuilder />
+          </div>
+          <div className="column column-run">
+            <StateMachine />
+            <SuspendedRequests />
+            <Console run={run} />
+          </div>
+        </main>
 
-      <footer className="statusbar" role="status" aria-live="polite">
-        {info ? `${info.name} ${info.version} · ${info.engine.drivers.length} drivers · ${TRANSPORT_LABEL[client.transport]}` : 'Connecting…'}
-      </footer>
-    </div>
+        <footer className="statusbar" role="status" aria-live="polite">
+          {info ? `${info.name} ${info.version} · ${info.engine.drivers.length} drivers · ${TRANSPORT_LABEL[client.transport]}` : 'Connecting…'}
+        </footer>
+      </div>
+    </ApiProvider>
   );
 }

@@ -1,28 +1,60 @@
-// Connects the store to the engine: subscribes to event batches (console output, graph changes)
-// and takes a fresh snapshot when the graph may have changed. Returns the console's run().
-import { useCallback, useEffect } from 'react';
-import type { BlkstudioApi, EventBatch } from '../../src/api';
+// Connects the store to the engine: subscribes to event batches (console output, blkdebug
+// activity, graph changes) and takes a fresh snapshot when they may have changed what the views
+// show, at most one snapshot call at a time. Returns the console's run().
+import { useCallback, useEffect, useMemo } from 'react';
+import type { BlkstudioApi, EventBatch, SessionEvent } from '../../src/api';
 import { useSessionStore } from './session-store';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<void> } {
-  const refresh = useCallback(() => {
+/** Events after which the snapshot (rules' hits, state, parked requests, graph) is stale. */
+const STALE_AFTER = new Set<SessionEvent['type']>([
+  'graph-changed',
+  'state-changed',
+  'rule-matched',
+  'error-injected',
+  'request-suspended',
+  'request-resumed',
+  'rules-replaced',
+  'events-summarized',
+]);
+
+/** One snapshot call in flight at most; asks made meanwhile are folded into one more call. */
+function snapshotRefresher(api: BlkstudioApi): () => void {
+  let running = false;
+  let again = false;
+  const go = () => {
+    running = true;
+    again = false;
     api.snapshot().then(
       (snap) => useSessionStore.getState().setSnapshot(snap),
       (err: unknown) => useSessionStore.getState().setError(message(err)),
-    );
-  }, [api]);
+    ).finally(() => {
+      running = false;
+      if (again) go();
+    });
+  };
+  return () => {
+    if (running) again = true;
+    else go();
+  };
+}
+
+export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<void>; refresh: () => void } {
+  const refresh = useMemo(() => snapshotRefresher(api), [api]);
 
   useEffect(() => {
     const onBatch = (batch: EventBatch) => {
       const store = useSessionStore.getState();
-      let changed = false;
+      let stale = false;
       for (const e of batch.events) {
+        if (STALE_AFTER.has(e.type)) stale = true;
         if (e.type === 'console') store.append(e.stream, e.text);
-        else if (e.type === 'graph-changed') changed = true;
+        else if (e.type === 'state-changed') store.stateChanged(e.node, e.from, e.to, e.at);
+        else if (e.type === 'rules-replaced') store.rulesReplaced();
+        else if (e.type === 'graph-changed') store.imageChanged();
       }
-      if (changed) refresh();
+      if (stale) refresh();
     };
     const stop = api.onEvents(onBatch);
     refresh();
@@ -45,5 +77,5 @@ export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<
     [api, refresh],
   );
 
-  return { run };
+  return { run, refresh };
 }

@@ -9,6 +9,9 @@ export const CHANNELS = {
   resumeAll: 'session:resume-all',
   removeBreakpoint: 'session:remove-breakpoint',
   snapshot: 'session:snapshot',
+  lintRules: 'rules:lint',
+  exportRules: 'session:export-rules',
+  setBreakpoint: 'session:set-breakpoint',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

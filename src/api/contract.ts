@@ -2,7 +2,7 @@
 import type { ApiMethod } from './channels';
 import type { ApiResult } from './errors';
 import type { EventBatch } from './events';
-import type { AppInfo, ApplyRulesRequest, NodeRequest, OpenImageRequest, RuleDiagnostic, RunResult, TagRequest } from './dto';
+import type { AppInfo, ApplyRulesRequest, BreakpointRequest, LintRulesRequest, NodeRequest, OpenImageRequest, RuleDiagnostic, RuleLint, RunResult, TagRequest } from './dto';
 import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
@@ -16,6 +16,9 @@ export interface ApiRequests {
   resumeAll: [] | [NodeRequest];
   removeBreakpoint: [TagRequest];
   snapshot: [];
+  lintRules: [LintRulesRequest];
+  exportRules: [] | [NodeRequest];
+  setBreakpoint: [BreakpointRequest];
 }
 
 /** Resolved value of each call. */
@@ -30,6 +33,11 @@ export interface ApiResponses {
   resumeAll: number;
   removeBreakpoint: null;
   snapshot: SessionSnapshot;
+  /** Every problem in a rule text and its sections with positions; needs no image. */
+  lintRules: RuleLint;
+  /** The rules loaded in a blkdebug node (default the topmost), as a rule file. */
+  exportRules: string;
+  setBreakpoint: null;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

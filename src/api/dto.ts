@@ -3,6 +3,16 @@
 export interface EngineInfo {
   /** Block drivers the engine can open, by QEMU driver name. */
   drivers: string[];
+  /** qemu-io's commands, for the console's completion and help. */
+  commands: CommandInfo[];
+}
+
+/** One qemu-io command as `help` lists it. */
+export interface CommandInfo {
+  name: string;
+  altname?: string;
+  args?: string;
+  oneline: string;
 }
 
 export interface AppInfo {
@@ -43,6 +53,42 @@ export interface RuleDiagnostic {
   line: number;
   column: number;
   endColumn: number;
+}
+
+export interface LintRulesRequest {
+  text: string;
+}
+
+/** One `key = "value"` line of a rule file; 1-based columns, valueEndColumn exclusive. */
+export interface RuleOptionPosition {
+  key: string;
+  value: string;
+  line: number;
+  keyColumn: number;
+  valueColumn: number;
+  valueEndColumn: number;
+}
+
+/** One `[group]` section of a rule file, with where everything in it was written. */
+export interface RuleSectionPosition {
+  group: string;
+  id?: string;
+  /** The header's line. */
+  line: number;
+  options: RuleOptionPosition[];
+}
+
+/** What the engine's parser makes of a rule text: every problem, and the sections it read. */
+export interface RuleLint {
+  diagnostics: RuleDiagnostic[];
+  sections: RuleSectionPosition[];
+}
+
+export interface BreakpointRequest {
+  /** A blkdebug event name. */
+  event: string;
+  tag: string;
+  node?: string;
 }
 
 export interface TagRequest {

@@ -1,4 +1,5 @@
 // The contract between hosts and UI: channel names, DTOs, the event union, validation.
+export * from './blkdebug-language';
 export * from './channels';
 export * from './contract';
 export * from './dispatch';

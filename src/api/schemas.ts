@@ -9,9 +9,12 @@ const filename = z.string().min(1).max(4096);
 const format = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'not a driver name');
 
 const openImage = z.strictObject({ filename, format: format.optional(), readOnly: z.boolean().optional() });
-const applyRules = z.strictObject({ node: name.optional(), text: z.string().max(512 * 1024), resetState: z.boolean().optional() });
 const tagRequest = z.strictObject({ tag: name, node: name.optional() });
 const nodeRequest = z.strictObject({ node: name.optional() });
+const ruleText = z.string().max(512 * 1024);
+const lintRules = z.strictObject({ text: ruleText });
+const applyRules = z.strictObject({ node: name.optional(), text: ruleText, resetState: z.boolean().optional() });
+const breakpoint = z.strictObject({ event: z.string().min(1).max(64), tag: name, node: name.optional() });
 
 const none = z.tuple([]);
 
@@ -25,6 +28,9 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   resumeAll: z.union([none, z.tuple([nodeRequest])]),
   removeBreakpoint: z.tuple([tagRequest]),
   snapshot: none,
+  lintRules: z.tuple([lintRules]),
+  exportRules: z.union([none, z.tuple([nodeRequest])]),
+  setBreakpoint: z.tuple([breakpoint]),
 };
 
 export { z };

@@ -43,6 +43,8 @@ export function isAppInfo(value: unknown): boolean {
     typeof engine === 'object' &&
     engine !== null &&
     Array.isArray(engine.drivers) &&
-    engine.drivers.every((d) => typeof d === 'string')
+    engine.drivers.every((d) => typeof d === 'string') &&
+    Array.isArray(engine.commands) &&
+    engine.commands.every((c) => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string')
   );
 }

@@ -1,4 +1,4 @@
-import { ERRNO_TABLE } from './errno-table';
+import { ERRNO_TABLE } from '../common/errno-table';
 
 // Errors thrown by the engine carry a Linux errno, the way QEMU's block layer returns -errno.
 const byName = new Map<string, number>();

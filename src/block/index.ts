@@ -14,6 +14,7 @@ export {
   findBlkdebugEngines,
   lintRuleFile,
   loadRuleFile,
+  outlineRuleFile,
   rulesToText,
   BlkdebugEngine,
   IO_TYPES,

@@ -35,7 +35,8 @@ function tokenFromEnv(): string | undefined {
 }
 
 async function listen(port: number | undefined, image: OpenImageRequest | undefined): Promise<RunningWebServer> {
-  const staticDir = join(projectRoot, 'out', 'renderer');
+  // BLKSTUDIO_RENDERER_DIR serves another build of the renderer (a second checkout's, a test's).
+  const staticDir = process.env.BLKSTUDIO_RENDERER_DIR ?? join(projectRoot, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new Error(`${staticDir}/index.html is missing: run \`npm run build\` first`);
   }

@@ -1,6 +1,7 @@
 // The host side of the API contract, shared by Electron IPC and web mode so both answer alike:
 // each call maps onto the Session facade (arguments arrive already validated).
 import { ENGINE_DRIVERS, type ApiHandlers, type AppInfo } from '../api';
+import { COMMANDS } from '../qemu-io/command-table';
 import type { Session } from '../session/index';
 
 export interface AppMeta {
@@ -9,7 +10,14 @@ export interface AppMeta {
 }
 
 export function appInfo(meta: AppMeta): AppInfo {
-  return { name: meta.name, version: meta.version, engine: { drivers: [...ENGINE_DRIVERS] } };
+  return {
+    name: meta.name,
+    version: meta.version,
+    engine: {
+      drivers: [...ENGINE_DRIVERS],
+      commands: COMMANDS.map((c) => ({ name: c.name, ...(c.altname ? { altname: c.altname } : {}), ...(c.args !== undefined ? { args: c.args } : {}), oneline: c.oneline })),
+    },
+  };
 }
 
 export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers {
@@ -29,5 +37,11 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
       return null;
     },
     snapshot: () => session.snapshot(),
+    lintRules: (req) => session.lintRules(req.text),
+    exportRules: (...args) => session.exportRules(args[0]?.node),
+    setBreakpoint: (req) => {
+      session.addBreakpoint(req.event, req.tag, req.node);
+      return null;
+    },
   };
 }

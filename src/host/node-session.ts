@@ -36,10 +36,13 @@ export function createScratchImage(): string {
   return file;
 }
 
-/** Opens a session with `image`, or with a scratch raw image when given none. */
+/**
+ * Opens a session with `image`, or when given none with a scratch raw image under a rule-less
+ * blkdebug node (`-f raw blkdebug::scratch.raw`), so rules and breakpoints work at once.
+ */
 export function openNodeSession(image?: OpenImageRequest): Promise<Session> {
   return Session.open(new NodeBlockHost(), image ?? null, {
     ...nodeSessionEnv(),
-    scratchImage: async () => ({ filename: createScratchImage(), format: 'raw' }),
+    scratchImage: async () => ({ filename: `blkdebug::${createScratchImage()}`, format: 'raw' }),
   });
 }

@@ -4,6 +4,7 @@
 import {
   findBlkdebugEngines,
   loadRuleFile,
+  outlineRuleFile,
   rulesToText,
   type BlkdebugEngine,
   type BlkdebugEngineEvent,
@@ -21,7 +22,7 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
-import type { RunResult } from '../api/dto';
+import type { RuleLint, RunResult } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
 import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
@@ -387,6 +388,20 @@ export class Session {
   exportRules(node?: string): string {
     const [{ engine }] = this.requireEngines(node);
     return rulesToText(engine.listRules());
+  }
+
+  /** Every problem in a rule text and its sections with positions (no image needed). */
+  lintRules(text: string): RuleLint {
+    const { diagnostics, sections } = outlineRuleFile(text);
+    return {
+      diagnostics: diagnostics.map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn })),
+      sections: sections.map((s) => ({
+        group: s.group,
+        ...(s.id === undefined ? {} : { id: s.id }),
+        line: s.line,
+        options: s.options.map((o) => ({ key: o.key, value: o.value, line: o.line, keyColumn: o.keyColumn, valueColumn: o.valueColumn, valueEndColumn: o.valueColumn + o.value.length })),
+      })),
+    };
   }
 
   /** `break EVENT TAG` on a blkdebug node (default: the topmost). */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RuleDiagnostic, RunResult, SessionSnapshot } from '../../src/api';
+import type { AppInfo, RuleDiagnostic, RuleLint, RunResult, SessionSnapshot } from '../../src/api';
 import { openNodeSession } from '../../src/host/node-session';
 import type { Session } from '../../src/session/index';
 import { ipcTransport, wsTransport, type ContractClient, type TransportFactory } from './transports';
@@ -93,6 +93,32 @@ describe.each(TRANSPORTS)('the session API over %s', (_name, transport) => {
     expect(failed.stdout).toBe('read failed: Input/output error\n');
   });
 
+  it('parses rule text for an editor: every problem and the sections with positions', async () => {
+    const lint = await value<RuleLint>('lintRules', { text: '# two rules\n[set-state]\nevent = "write_aio"\nnew_state = "2"\n\n[inject-error]\nevent = "wirte_aio"\n' });
+    expect(lint.diagnostics).toEqual([{ message: 'invalid parameter value: wirte_aio', line: 7, column: 10, endColumn: 19 }]);
+    expect(lint.sections.map((s) => [s.group, s.line])).toEqual([
+      ['set-state', 2],
+      ['inject-error', 6],
+    ]);
+    expect(lint.sections[0]!.options[1]).toEqual({ key: 'new_state', value: '2', line: 4, keyColumn: 1, valueColumn: 14, valueEndColumn: 15 });
+  });
+
+  it('sets breakpoints, exports the loaded rules and lists qemu-io commands in appInfo', async () => {
+    const info = await value<AppInfo>('appInfo');
+    expect(info.engine.commands.map((c) => c.name)).toEqual(expect.arrayContaining(['aio_write', 'break', 'resume', 'write']));
+    expect(info.engine.commands.find((c) => c.name === 'write')).toMatchObject({ args: expect.stringContaining('off len'), oneline: expect.any(String) });
+    const rules = '[inject-error]\nevent = "read_aio"\nerrno = "28"\n';
+    expect(await value('applyRules', { text: rules })).toEqual([]);
+    expect(await value<string>('exportRules')).toBe(rules);
+    expect(await value('setBreakpoint', { event: 'write_aio', tag: 'A' })).toBeNull();
+    const parked = await value<RunResult>('run', 'aio_write 0 512');
+    expect(parked.stdout).toBe('blkdebug: Suspended request \'A\'\n');
+    const snap = await value<SessionSnapshot>('snapshot');
+    expect(snap.blkdebug[0]!.suspended).toMatchObject([{ tag: 'A', event: 'write_aio', op: 'write', offset: 0, bytes: 512 }]);
+    expect(await value('resume', { tag: 'A' })).toBeNull();
+    await waitFor(() => client.batches.some((b) => b.events.some((e) => e.type === 'console' && e.text.includes('wrote 512/512'))), 'the resumed write');
+  });
+
   it('pushes event batches for the requests a command makes', async () => {
     await value('openImage', { filename: image, format: 'raw' });
     await value('run', 'write 0 512');
@@ -107,7 +133,12 @@ describe.each(TRANSPORTS)('the session API over %s', (_name, transport) => {
     expect(await client.call('run')).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
     expect(await client.call('openImage', { filename: image, evil: true })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
     expect(await client.call('snapshot', 'x')).toEqual({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'snapshot takes no arguments, got 1' } });
+    expect(await client.call('resume', { tag: 'nope' })).toMatchObject({ ok: false, error: { code: 'NO_SUCH_TAG' } });
+    expect(await client.call('setBreakpoint', { event: 'no_such_event', tag: 'a' })).toMatchObject({ ok: false, error: { code: 'BAD_EVENT' } });
+    expect(await client.call('lintRules', { text: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    await value('openImage', { filename: image, format: 'raw' });
     expect(await client.call('resume', { tag: 'nope' })).toMatchObject({ ok: false, error: { code: 'NO_BLKDEBUG' } });
+    expect(await client.call('exportRules')).toMatchObject({ ok: false, error: { code: 'NO_BLKDEBUG' } });
     expect(await client.call('openImage', { filename: join(dir, 'missing.raw'), format: 'raw' })).toMatchObject({
       ok: false,
       error: { code: 'OPEN_FAILED', message: expect.stringContaining('missing.raw') },

@@ -2,7 +2,7 @@
 // the server opened on a raw image, and qemu-io's output comes back.
 import { expect, test } from './guard';
 import { E2E_IMAGE } from './image';
-import { E2E_TOKEN } from './project';
+import { E2E_TOKEN, screenshotPath } from './project';
 
 test('runs qemu-io commands in the console and shows their output', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
@@ -19,7 +19,7 @@ test('runs qemu-io commands in the console and shows their output', async ({ pag
   await command.press('Enter');
   await expect(log).toContainText('read 4096/4096 bytes at offset 0');
   await expect(log).not.toContainText('Pattern verification failed');
-  await page.screenshot({ path: 'test-results/blkstudio-console.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('console'), fullPage: true });
 });
 
 test('without the token the page still loads but the session is refused', async ({ page }) => {

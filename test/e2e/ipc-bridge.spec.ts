@@ -12,7 +12,7 @@ import type { Session } from '../../src/session/index';
 import { readPackageMeta } from '../../src/host/package-meta';
 import { registerIpc, type SenderCheck } from '../../main/ipc';
 import { expect, test } from './guard';
-import { PACKAGE, PROJECT_ROOT } from './project';
+import { PACKAGE, PROJECT_ROOT, screenshotPath } from './project';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
@@ -63,12 +63,13 @@ test('the built preload connects the renderer to the main-process handlers', asy
 
   await expect(page.getByLabel('Transport')).toHaveText('Electron IPC');
   await expect(page.getByLabel('Version')).toHaveText(`v${PACKAGE.version}`);
+  await page.getByText('Engine', { exact: true }).click();
   await expect(page.getByRole('list', { name: 'Engine drivers' }).getByRole('listitem')).toHaveText([...ENGINE_DRIVERS]);
   expect(invoked).toContain(CHANNELS.appInfo);
   expect(httpCalls, `IPC mode must not fall back to ${HTTP_ROUTES.appInfo}`).toEqual([]);
   // The exposed API cannot be patched by page scripts.
   expect(await page.evaluate(() => Object.isFrozen((globalThis as { blkstudio?: object }).blkstudio))).toBe(true);
-  await page.screenshot({ path: 'test-results/blkstudio-ipc.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('ipc'), fullPage: true });
 });
 
 test('main refuses calls from an untrusted sender and the UI says so', async ({ page }) => {

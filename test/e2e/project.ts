@@ -7,3 +7,8 @@ export const PACKAGE = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.js
 
 /** The web host's token in e2e runs (BLKSTUDIO_WEB_TOKEN; a real run gets a random one). */
 export const E2E_TOKEN = 'e2e-token-for-playwright-only-0123456789';
+
+/** Where scenario screenshots go (kept as CI artifacts): <output dir>/screenshots/NAME.png. */
+export function screenshotPath(name: string): string {
+  return resolve(PROJECT_ROOT, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots', `${name}.png`);
+}

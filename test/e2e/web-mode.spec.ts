@@ -2,23 +2,25 @@
 // when Electron is missing).
 import { ENGINE_DRIVERS, HTTP_ROUTES } from '../../src/api';
 import { expect, test } from './guard';
-import { PACKAGE } from './project';
+import { PACKAGE, screenshotPath } from './project';
 
 test('shows the name, version and engine drivers', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveTitle('blkstudio');
   await expect(page.getByRole('heading', { level: 1, name: 'blkstudio' })).toBeVisible();
   await expect(page.getByLabel('Version')).toHaveText(`v${PACKAGE.version}`);
+  await page.getByText('Engine', { exact: true }).click();
   await expect(page.getByRole('list', { name: 'Engine drivers' }).getByRole('listitem')).toHaveText([...ENGINE_DRIVERS]);
   await expect(page.getByLabel('Transport')).toHaveText('Web mode (WebSocket)');
   await expect(page.getByRole('status')).toHaveText(
     `${PACKAGE.name} ${PACKAGE.version} · ${ENGINE_DRIVERS.length} drivers · Web mode (WebSocket)`,
   );
-  await page.screenshot({ path: 'test-results/blkstudio-web.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('web'), fullPage: true });
 });
 
 test('every control has an accessible name', async ({ page }) => {
   await page.goto('/');
+  await page.getByText('Engine', { exact: true }).click();
   await expect(page.getByRole('list', { name: 'Engine drivers' })).toBeVisible();
   const controls = page.locator('button, input, select, textarea, a[href], [role="button"], [tabindex]');
   const count = await controls.count();
@@ -32,6 +34,7 @@ test('Reload asks the server again', async ({ page }) => {
     if (new URL(req.url()).pathname === HTTP_ROUTES.appInfo) calls++;
   });
   await page.goto('/');
+  await page.getByText('Engine', { exact: true }).click();
   const reload = page.getByRole('button', { name: 'Reload' });
   await expect(reload).toBeEnabled();
   const before = calls;

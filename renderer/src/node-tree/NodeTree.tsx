@@ -1,15 +1,15 @@
-// The open image's node tree from the last snapshot.
+// The open image's stack from the last snapshot, top node first, as a compact path for the
+// title bar (format ▸ filter ▸ protocol); each node's filename is in its tooltip.
 import type { NodeSnapshot } from '../../../src/api';
 import { useSessionStore } from '../session-store';
 
 function NodeItem({ node, edge }: { node: NodeSnapshot; edge?: string }) {
   return (
-    <li>
-      <span className="node">
-        {edge && <span className="edge">{edge}: </span>}
-        <code>{node.driver}</code> <span className="muted">{node.filename}</span>
-        {node.readOnly && <span className="muted"> (read-only)</span>}
-      </span>
+    <li title={node.filename}>
+      {edge && <span className="edge">{edge}: </span>}
+      <code>{node.driver}</code>
+      {node.children.length === 0 && <span className="muted node-file"> {node.filename}</span>}
+      {node.readOnly && <span className="muted"> (read-only)</span>}
       {node.children.length > 0 && (
         <ul>
           {node.children.map((c) => (
@@ -24,16 +24,11 @@ function NodeItem({ node, edge }: { node: NodeSnapshot; edge?: string }) {
 export function NodeTree() {
   const snapshot = useSessionStore((s) => s.snapshot);
   const error = useSessionStore((s) => s.error);
+  if (error) return <p className="error node-tree">Session unavailable: {error}</p>;
+  if (!snapshot?.image) return <p className="muted node-tree">No image open.</p>;
   return (
-    <section className="card" aria-labelledby="nodes-heading">
-      <h2 id="nodes-heading">Node tree</h2>
-      {error && <p className="error">Session unavailable: {error}</p>}
-      {!error && !snapshot?.image && <p className="muted">No image open.</p>}
-      {snapshot?.image && (
-        <ul className="tree" aria-label="Node tree">
-          <NodeItem node={snapshot.image.root} />
-        </ul>
-      )}
-    </section>
+    <ul className="tree node-tree" aria-label="Node tree">
+      <NodeItem node={snapshot.image.root} />
+    </ul>
   );
 }

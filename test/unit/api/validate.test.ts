@@ -28,10 +28,10 @@ describe('parseRequest', () => {
 
 describe('isAppInfo', () => {
   it('accepts a well-formed answer', () => {
-    expect(isAppInfo({ name: 'blkstudio', version: '1.0.0', engine: { drivers: ['file'] } })).toBe(true);
+    expect(isAppInfo({ name: 'blkstudio', version: '1.0.0', engine: { drivers: ['file'], commands: [{ name: 'read', oneline: 'reads' }] } })).toBe(true);
   });
 
-  it.each([null, 'x', {}, { name: 'b', version: '1' }, { name: 'b', version: 1, engine: { drivers: [] } }, { name: 'b', version: '1', engine: { drivers: [1] } }, { name: 'b', version: '1', engine: null }])(
+  it.each([null, 'x', {}, { name: 'b', version: '1' }, { name: 'b', version: 1, engine: { drivers: [] } }, { name: 'b', version: '1', engine: { drivers: [1] } }, { name: 'b', version: '1', engine: null }, { name: 'b', version: '1', engine: { drivers: [] } }, { name: 'b', version: '1', engine: { drivers: [], commands: [{}] } }])(
     'refuses %j',
     (value) => expect(isAppInfo(value)).toBe(false),
   );

@@ -4,13 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { openNodeSession, SCRATCH_IMAGE_SIZE } from '../../../src/host/node-session';
 
 describe('openNodeSession', () => {
-  it('gives a session without an image a raw scratch image to work on', async () => {
+  it('gives a session without an image a raw scratch image under blkdebug to work on', async () => {
     const session = await openNodeSession();
     try {
       const snap = session.snapshot();
       expect(snap.image?.format).toBe('raw');
       expect(snap.image?.root.length).toBe(SCRATCH_IMAGE_SIZE);
-      const file = snap.image?.root.children[0]?.node.filename ?? '';
+      const blkdebug = snap.image?.root.children[0]?.node;
+      expect(blkdebug?.driver).toBe('blkdebug');
+      expect(snap.blkdebug.map((b) => b.rules.length)).toEqual([0]);
+      const file = blkdebug?.children[0]?.node.filename ?? '';
       expect(file).toMatch(/blkstudio-scratch-.*\/scratch\.raw$/);
       expect(existsSync(dirname(file))).toBe(true);
       const w = await session.run('write -P 0xab 0 4k');

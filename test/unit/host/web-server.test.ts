@@ -74,7 +74,7 @@ describe('web server', () => {
     const res = await get(HTTP_ROUTES.appInfo);
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^application\/json/);
-    expect(JSON.parse(res.body)).toEqual({ name: 'blkstudio', version: '1.2.3', engine: { drivers: [...ENGINE_DRIVERS] } });
+    expect(JSON.parse(res.body)).toEqual({ name: 'blkstudio', version: '1.2.3', engine: { drivers: [...ENGINE_DRIVERS], commands: expect.any(Array) } });
   });
 
   it('refuses other methods', async () => {

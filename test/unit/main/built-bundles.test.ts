@@ -124,7 +124,7 @@ describe('out/main/index.js', () => {
     const page = pathToFileURL(RENDERER_INDEX).href;
     await expect(fake.ipcMain.invoke(CHANNELS.appInfo, page)).resolves.toEqual({
       ok: true,
-      value: { name: 'blkstudio', version: '9.8.7', engine: { drivers: [...ENGINE_DRIVERS] } },
+      value: { name: 'blkstudio', version: '9.8.7', engine: { drivers: [...ENGINE_DRIVERS], commands: expect.arrayContaining([expect.objectContaining({ name: 'aio_write' })]) } },
     });
     await expect(fake.ipcMain.invoke(CHANNELS.appInfo, 'https://evil.example/')).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await expect(fake.ipcMain.invoke(CHANNELS.appInfo, page, 1)).resolves.toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'appInfo takes no arguments, got 1' } });

@@ -28,7 +28,7 @@ describe('registerIpc', () => {
     registerIpc(ipc, handlers());
     await expect(ipc.invoke('app:info', PAGE)).resolves.toEqual({
       ok: true,
-      value: { name: 'blkstudio', version: '1.2.3', engine: { drivers: [...ENGINE_DRIVERS] } },
+      value: { name: 'blkstudio', version: '1.2.3', engine: { drivers: [...ENGINE_DRIVERS], commands: expect.arrayContaining([expect.objectContaining({ name: 'aio_write' })]) } },
     });
   });
 

@@ -3,7 +3,7 @@ import { pickApiClient } from '../../../renderer/src/api-client';
 import { wsUrl } from '../../../renderer/src/ws-client';
 import { ApiError, HTTP_ROUTES, type BridgeApi } from '../../../src/api';
 
-const INFO = { name: 'blkstudio', version: '1.0.0', engine: { drivers: ['file', 'raw'] } };
+const INFO = { name: 'blkstudio', version: '1.0.0', engine: { drivers: ['file', 'raw'], commands: [{ name: 'read', args: '[-abCqv] [-P pattern [-p pattern]] off len', oneline: 'reads a number of bytes at a specified offset' }] } };
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('pickApiClient', () => {

@@ -2,7 +2,8 @@
 // files, and everything needed to observe and drive a running engine.
 import type { BlockNode } from '../../node';
 import { BlkdebugDriver, lintRuleFile } from './blkdebug';
-import type { ConfigDiagnostic } from './config-file';
+import { parseConfigFile, type ConfigDiagnostic, type ConfigSection } from './config-file';
+import { RULE_SCHEMA } from './rules';
 import type { BlkdebugEngine } from './engine';
 
 export { blkdebugDriver, lintRuleFile, rulesFromConfig } from './blkdebug';
@@ -35,4 +36,12 @@ export function loadRuleFile(engine: BlkdebugEngine, text: string, resetState = 
   if (diagnostics.length > 0) return diagnostics;
   engine.replaceRules(specs, resetState);
   return [];
+}
+
+/**
+ * A rule file for an editor: every problem (lintRuleFile) and the sections as written, with the
+ * line and columns of each key and value, so a form can edit a value in place.
+ */
+export function outlineRuleFile(text: string): { diagnostics: ConfigDiagnostic[]; sections: ConfigSection[] } {
+  return { diagnostics: lintRuleFile(text).diagnostics, sections: parseConfigFile(text, RULE_SCHEMA).sections };
 }
