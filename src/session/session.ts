@@ -164,7 +164,7 @@ export class Session {
   openImage(spec: OpenSpec): Promise<RunResult> {
     return this.enqueue(async () => {
       const result = await this.captured(async () => {
-        if (this.io.blk) await this.io.closeFile();
+        if (this.io.blk) await this.releaseAndClose();
         this.io.imageOpts = spec.imageOpts ?? false;
         const ok = await this.io.openFile(spec.imageOpts ? undefined : spec.filename, { readOnly: false, ...spec });
         return ok ? 0 : -22;
@@ -176,14 +176,25 @@ export class Session {
     });
   }
 
-  /** Drain and close the image (what qemu-io's `close` does). */
+  /** Drain and close the image (what qemu-io's `close` does), releasing parked requests first. */
   closeImage(): Promise<RunResult> {
     return this.enqueue(() =>
       this.captured(async () => {
-        await this.io.closeFile();
+        await this.releaseAndClose();
         return 0;
       }),
     );
+  }
+
+  /**
+   * Requests parked at breakpoints would make the drain wait forever (QEMU's `close` hangs the
+   * same way); a UI that opens another image means to let them go, so breakpoints are removed
+   * and parked requests resumed before the image is drained and closed.
+   */
+  private async releaseAndClose(): Promise<void> {
+    await this.resumeEverything(this.io.blk);
+    this.io.restartInFlight();
+    await this.io.closeFile();
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {

@@ -128,6 +128,19 @@ describe('Session with a blkdebug graph', () => {
     await s.close();
     expect(s.isClosed).toBe(true);
   });
+
+  it('opening another image or closing this one releases parked requests instead of hanging', async () => {
+    const s = await openBlkdebug();
+    await s.run('break write_aio A');
+    expect((await s.run('aio_write 0 512')).stdout).toBe("blkdebug: Suspended request 'A'\n");
+    const reopened = await s.openImage({ filename: 'blkdebug::d.raw', format: 'raw' });
+    expect(reopened.stdout).toContain('wrote 512/512 bytes at offset 0');
+    expect(s.snapshot().blkdebug[0]).toMatchObject({ rules: [], suspended: [] });
+    await s.run('break write_aio B');
+    await s.run('aio_write 0 512');
+    expect((await s.closeImage()).stdout).toContain('wrote 512/512 bytes at offset 0');
+    expect(s.snapshot().image).toBeNull();
+  });
 });
 
 describe('Session with a blkdebug graph on real files', () => {
