@@ -36,6 +36,8 @@ async function loadSessionRules(api: BlkstudioApi): Promise<void> {
   try {
     const text = await api.exportRules();
     const store = useRulesStore.getState();
+    // Never overwrite what the user typed and has not applied.
+    if (store.text !== (store.appliedText ?? '')) return;
     store.replaceText(text);
     store.setApplied(text, []);
   } catch {
