@@ -12,3 +12,17 @@ export const E2E_TOKEN = 'e2e-token-for-playwright-only-0123456789';
 export function screenshotPath(name: string): string {
   return resolve(PROJECT_ROOT, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots', `${name}.png`);
 }
+
+/** The seeds' example (QEMU's docs/blkdebug.txt): the first write_aio moves to state 2, where
+ * the second write_aio fails with EIO. */
+export const SEEDS_RULES = `# From QEMU's docs/blkdebug.txt: fail the second write
+[set-state]
+event = "write_aio"
+state = "1"
+new_state = "2"
+
+[inject-error]
+event = "write_aio"
+state = "2"
+errno = "5"
+`;
