@@ -111,6 +111,7 @@ test('breakpoints go to the live session', async ({ page }) => {
   await row.click();
   await expect(row).toHaveAttribute('aria-selected', 'true');
   await expect(b.getByText('Live breakpoint A')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('rule-builder-break') });
   await b.getByRole('button', { name: 'Delete rule' }).click();
   await expect.poll(suspendRules).toEqual([]);
   await expect(rows(page)).toHaveCount(0);
