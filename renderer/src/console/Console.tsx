@@ -195,7 +195,7 @@ export function Console({ run }: { run: (line: string) => Promise<void> }) {
           Run
         </button>
       </form>
-      <div id="qio-hint" className="qio-hint" aria-label="Command hint">
+      <div id="qio-hint" className="qio-hint" aria-label="Command hint" title={tabNote ?? hint ?? undefined}>
         {tabNote ?? hint ?? '\u00a0'}
       </div>
       <form className="qio-req" onSubmit={sendRequest} aria-label="Request bar">
