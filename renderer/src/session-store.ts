@@ -38,6 +38,7 @@ export interface SessionState {
   /** Bumps when an image is opened or closed. */
   imageSeq: number;
   append(kind: LineKind, text: string): void;
+  clearLines(): void;
   setSnapshot(snapshot: SessionSnapshot): void;
   setError(message: string | null): void;
   stateChanged(node: string, from: number, to: number, at: number): void;
@@ -64,6 +65,7 @@ export const useSessionStore = create<SessionState>()((set) => ({
         .map((t) => ({ id: nextId++, kind, text: t }));
       return { lines: [...s.lines, ...added].slice(-MAX_CONSOLE_LINES) };
     }),
+  clearLines: () => set({ lines: [] }),
   setSnapshot: (snapshot) =>
     set({
       snapshot,

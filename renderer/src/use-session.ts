@@ -16,6 +16,7 @@ const STALE_AFTER = new Set<SessionEvent['type']>([
   'request-suspended',
   'request-resumed',
   'rules-replaced',
+  'breakpoints-changed',
   'events-summarized',
 ]);
 

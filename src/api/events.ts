@@ -21,6 +21,8 @@ export type SessionEvent =
   | { type: 'request-suspended'; at: number; node: string; tag: string; event: string; request: RequestRange | null }
   | { type: 'request-resumed'; at: number; node: string; tag: string }
   | { type: 'rules-replaced'; at: number; node: string; count: number }
+  /** A breakpoint was set or removed (one that fires ends with request-suspended instead). */
+  | { type: 'breakpoints-changed'; at: number; node: string; tag: string }
   // ---- from the interpreter and the session itself --------------------------------------------
   /** What qemu-io printed outside any run() call (aio completions, resumed requests). */
   | { type: 'console'; at: number; stream: 'stdout' | 'stderr'; text: string }

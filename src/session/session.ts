@@ -366,6 +366,9 @@ export class Session {
       case 'rules-replaced':
         this.emit({ type: 'rules-replaced', at, node, count: e.count });
         break;
+      case 'breakpoints-changed':
+        this.emit({ type: 'breakpoints-changed', at, node, tag: e.tag });
+        break;
     }
   }
 

@@ -125,7 +125,7 @@ export function Console({ run }: { run: (line: string) => Promise<void> }) {
   };
 
   const clear = () => {
-    useSessionStore.setState({ lines: [] });
+    useSessionStore.getState().clearLines();
     inputRef.current?.focus();
   };
 

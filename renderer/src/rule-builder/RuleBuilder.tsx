@@ -159,14 +159,6 @@ export function RuleBuilder() {
     return () => clearTimeout(t);
   }, [added]);
 
-  const refreshSnapshot = async () => {
-    try {
-      useSessionStore.getState().setSnapshot(await api.snapshot());
-    } catch {
-      // The event stream's next snapshot will tell.
-    }
-  };
-
   // What a control was just set to, shown until the text's next parse says the same.
   const [optimistic, setOptimistic] = useState<Partial<FormValues>>({});
   useEffect(() => {
@@ -211,7 +203,6 @@ export function RuleBuilder() {
       setSelectedBp(fresh ? { node: bp.node, id: fresh.id } : null);
     } catch (err) {
       setError(message(err));
-      void refreshSnapshot();
     }
   };
 
@@ -271,7 +262,6 @@ export function RuleBuilder() {
       } catch (err) {
         setError(message(err));
       }
-      await refreshSnapshot();
       return;
     }
     const group = f.action;
@@ -293,7 +283,6 @@ export function RuleBuilder() {
       } catch (err) {
         setError(message(err));
       }
-      await refreshSnapshot();
     }
   };
 

@@ -52,19 +52,12 @@ export function SuspendedRequests() {
   const [pendingCalls, setPendingCalls] = useState(0);
   const listId = useId();
 
-  /** Breakpoints change no event: take a snapshot so the list shows them at once. */
-  const refresh = () =>
-    api.snapshot().then(
-      (snap) => useSessionStore.getState().setSnapshot(snap),
-      () => undefined,
-    );
-
-  const act = async (call: () => Promise<unknown>, thenRefresh = false) => {
+  // The list follows the session's events (breakpoints-changed included), not these calls.
+  const act = async (call: () => Promise<unknown>) => {
     setActionError(null);
     setPendingCalls((n) => n + 1);
     try {
       await call();
-      if (thenRefresh) await refresh();
     } catch (err) {
       setActionError(message(err));
     } finally {
@@ -85,7 +78,6 @@ export function SuspendedRequests() {
     try {
       await api.setBreakpoint({ event: ev, tag: t, ...(multiNode && node ? { node } : {}) });
       setTag('');
-      await refresh();
     } catch (err) {
       setFormError(message(err));
     }
@@ -204,7 +196,7 @@ export function SuspendedRequests() {
                       className="susp-btn susp-icon"
                       aria-label={`Remove breakpoint ${r.tag}`}
                       title={`remove_break ${r.tag}: drop its breakpoints and resume its requests`}
-                      onClick={() => void act(() => api.removeBreakpoint({ tag: r.tag, ...nodeArg(r.node) }), true)}
+                      onClick={() => void act(() => api.removeBreakpoint({ tag: r.tag, ...nodeArg(r.node) }))}
                     >
                       ✕
                     </button>
@@ -234,7 +226,7 @@ export function SuspendedRequests() {
                     className="susp-btn susp-icon"
                     aria-label={`Remove breakpoint ${p.tag}`}
                     title={`remove_break ${p.tag}`}
-                    onClick={() => void act(() => api.removeBreakpoint({ tag: p.tag, ...nodeArg(p.node) }), true)}
+                    onClick={() => void act(() => api.removeBreakpoint({ tag: p.tag, ...nodeArg(p.node) }))}
                   >
                     ✕
                   </button>

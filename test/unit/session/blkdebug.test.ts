@@ -67,6 +67,21 @@ describe('Session with a blkdebug graph', () => {
     expect(JSON.parse(JSON.stringify(events.batches))).toEqual(events.batches);
   });
 
+  it('reports breakpoints set and removed, from the API and from qemu-io, on the event stream', async () => {
+    const s = await openBlkdebug();
+    const events = collect(s);
+    s.addBreakpoint('write_aio', 'A');
+    await s.run('break read_aio B');
+    s.removeBreakpoint('A');
+    s.flushEvents();
+    const node = s.snapshot().blkdebug[0].node;
+    expect(events.events().filter((e) => e.type === 'breakpoints-changed')).toEqual([
+      { type: 'breakpoints-changed', at: expect.any(Number), node, tag: 'A' },
+      { type: 'breakpoints-changed', at: expect.any(Number), node, tag: 'B' },
+      { type: 'breakpoints-changed', at: expect.any(Number), node, tag: 'A' },
+    ]);
+  });
+
   it('returns diagnostics for bad rule text and changes nothing', async () => {
     const s = await openBlkdebug();
     s.applyRules(undefined, RULES);

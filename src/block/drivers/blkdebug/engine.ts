@@ -31,7 +31,9 @@ export type BlkdebugEngineEvent =
   | { type: 'state-changed'; from: number; to: number }
   | { type: 'request-suspended'; tag: string; event: BlkdebugEvent; request: RequestInfo | null }
   | { type: 'request-resumed'; tag: string }
-  | { type: 'rules-replaced'; count: number };
+  | { type: 'rules-replaced'; count: number }
+  /** A breakpoint was set or removed (`break`, `remove_break`); one that fires goes away with request-suspended. */
+  | { type: 'breakpoints-changed'; tag: string };
 
 export interface EngineHooks {
   /** printf to qemu-io's stdout ("blkdebug: Suspended request 'A'"). */
@@ -200,6 +202,7 @@ export class BlkdebugEngine {
     const event = parseBlkdebugEvent(eventName);
     if (!event) throw new BlockError(ENOENT);
     this.addRule({ kind: 'suspend', event, state: 0, tag, source: { origin: 'breakpoint' } });
+    this.emit({ type: 'breakpoints-changed', tag });
   }
 
   /** resume_req_by_tag(all=false): the most recently parked request with the tag. */
@@ -229,6 +232,7 @@ export class BlkdebugEngine {
         removed = true;
       }
     }
+    if (removed) this.emit({ type: 'breakpoints-changed', tag });
     for (let i = this.suspended.findIndex((r) => r.tag === tag); i >= 0; i = this.suspended.findIndex((r) => r.tag === tag)) {
       this.resumeAt(i);
     }
