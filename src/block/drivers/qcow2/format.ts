@@ -223,7 +223,15 @@ export function ascii(s: string): Uint8Array {
 }
 
 export function utf8(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
+  const bytes: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) bytes.push(c);
+    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(bytes);
 }
 
 // ---- L1 / L2 entries ---------------------------------------------------------------------------
