@@ -32,6 +32,15 @@ export interface BlockHost {
   now?(): number;
   /** Wait this many milliseconds (null-co latency-ns); absent hosts run without latency. */
   delay?(ms: number): Promise<void>;
+  /** Raw zlib streams for qcow2 compressed clusters; absent hosts cannot read or write them. */
+  zlib?: RawZlib;
   /** A scratch file for -snapshot overlays, already unlinked: it disappears when closed. */
   createTempFile(): Promise<{ path: string; file: HostFile }>;
+}
+
+/** zlib without headers (QEMU's qcow2 uses window bits -12, memLevel 9, default level). */
+export interface RawZlib {
+  deflateRaw(src: Uint8Array): Uint8Array;
+  /** Inflate to exactly outBytes bytes (trailing input is ignored); null when the stream is bad or short. */
+  inflateRaw(src: Uint8Array, outBytes: number): Uint8Array | null;
 }

@@ -1,6 +1,6 @@
 // Public surface of the block layer for qemu-io, sessions and hosts.
 export type { BlockBackendApi, OpenRequest, ReopenRequest, AllocationStatus, CacheMode, DiscardMode, AioMode } from './block-backend-api';
-export type { BlockHost, HostFile, HostOpenFlags } from './block-host';
+export type { BlockHost, HostFile, HostOpenFlags, RawZlib } from './block-host';
 export type { DriverInfo, PreallocMode } from './driver';
 export {
   BDRV_REQ_FUA,

@@ -376,28 +376,45 @@ async function driverPwritev(node: BlockNode, offset: number, bytes: number, buf
   if (emulateFua) await bdrvFlush(node);
 }
 
-/** bdrv_co_do_pwrite_zeroes: the driver's write-zeroes, or a zeroed buffer when it has none. */
+/**
+ * bdrv_co_do_pwrite_zeroes: the driver's write-zeroes, or a zeroed buffer when it has none. An
+ * unaligned head and tail go to the driver as separate requests that stay inside one alignment
+ * unit (qcow2 zeroes whole clusters and answers ENOTSUP for partial ones).
+ */
 async function doPwriteZeroes(node: BlockNode, offset: number, bytes: number, flags: number): Promise<void> {
   const drv = node.drv;
   const zeroFlags = flags & ~BDRV_REQ_FUA & ~BDRV_REQ_NO_FALLBACK;
+  const alignment = Math.max(node.limits.pwriteZeroesAlignment || 1, node.limits.requestAlignment);
   const maxZeroes = node.limits.maxPwriteZeroes || 2 ** 31 - node.limits.requestAlignment;
-  let needFlush = (flags & BDRV_REQ_FUA) !== 0 && (drv.supportedZeroFlags & BDRV_REQ_FUA) === 0;
-  for (let done = 0; done < bytes; ) {
-    const n = Math.min(bytes - done, maxZeroes);
+  const maxTransfer = Math.min(node.limits.maxTransfer || MAX_BOUNCE_BUFFER, MAX_BOUNCE_BUFFER);
+  let head = offset % alignment;
+  const tail = (offset + bytes) % alignment;
+  let needFlush = false;
+  while (bytes > 0) {
+    let num = bytes;
+    if (head) {
+      num = Math.min(bytes, maxTransfer, alignment - head);
+      head = (head + num) % alignment;
+    } else if (tail && num > alignment) {
+      num -= tail;
+    }
+    if (num > maxZeroes) num = maxZeroes;
+    let unsupportedHere = false;
     try {
-      await drv.pwriteZeroes(offset + done, n, zeroFlags & drv.supportedZeroFlags);
+      await drv.pwriteZeroes(offset, num, zeroFlags & drv.supportedZeroFlags);
+      if ((flags & BDRV_REQ_FUA) !== 0 && (drv.supportedZeroFlags & BDRV_REQ_FUA) === 0) needFlush = true;
     } catch (e) {
       if (!(e instanceof BlockError) || e.errno !== ENOTSUP || (flags & BDRV_REQ_NO_FALLBACK) !== 0) throw e;
-      // Fallback: write a zeroed buffer, at most a bounce buffer (or max-transfer) at a time.
-      const chunk = Math.min(node.limits.maxTransfer || MAX_BOUNCE_BUFFER, MAX_BOUNCE_BUFFER);
-      for (let f = 0; f < n; ) {
-        const m = Math.min(n - f, chunk);
-        await drv.pwritev(offset + done + f, m, zeroes(m), flags & BDRV_REQ_FUA & drv.supportedWriteFlags);
-        f += m;
-      }
-      needFlush = (flags & BDRV_REQ_FUA) !== 0 && (drv.supportedWriteFlags & BDRV_REQ_FUA) === 0;
+      unsupportedHere = true;
     }
-    done += n;
+    if (unsupportedHere) {
+      // Fallback: write a zeroed buffer, at most a bounce buffer (or max-transfer) at a time.
+      if ((flags & BDRV_REQ_FUA) !== 0 && (drv.supportedWriteFlags & BDRV_REQ_FUA) === 0) needFlush = true;
+      num = Math.min(num, maxTransfer);
+      await drv.pwritev(offset, num, zeroes(num), flags & BDRV_REQ_FUA & drv.supportedWriteFlags);
+    }
+    offset += num;
+    bytes -= num;
   }
   if (needFlush) await bdrvFlush(node);
 }
@@ -536,6 +553,23 @@ export async function bdrvBlockStatus(node: BlockNode, offset: number, bytes: nu
 export async function bdrvIsAllocated(node: BlockNode, offset: number, bytes: number): Promise<{ allocated: boolean; pnum: number }> {
   const res = await bdrvBlockStatus(node, offset, bytes, false);
   return { allocated: (res.status & BDRV_BLOCK_ALLOCATED) !== 0, pnum: res.pnum };
+}
+
+/**
+ * bdrv_is_allocated_above(top, NULL): allocated in the node or anywhere down its backing chain
+ * (filters pass through). pnum is how far the answer holds.
+ */
+export async function bdrvIsAllocatedAbove(top: BlockNode, offset: number, bytes: number): Promise<{ allocated: boolean; pnum: number }> {
+  let n = bytes;
+  for (let cur: BlockNode | undefined = top; cur; ) {
+    const r = await bdrvIsAllocated(cur, offset, bytes);
+    if (r.allocated) return { allocated: true, pnum: r.pnum };
+    const size = roundUp(cur.totalBytes, 512);
+    if (n > r.pnum && (cur === top || offset + r.pnum < size)) n = r.pnum;
+    const next: BdrvChild | undefined = cur.children.find((c) => c.role === 'backing') ?? (cur.driver.isFilter ? cur.primaryChild ?? undefined : undefined);
+    cur = next?.node;
+  }
+  return { allocated: false, pnum: n };
 }
 
 export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, prealloc: PreallocMode): Promise<void> {

@@ -23,4 +23,6 @@ export interface ChildOpenOptions {
   filename?: string;
   /** Open the child as a protocol node (no format probing), as bdrv_open_file_child does. */
   protocolOnly?: boolean;
+  /** Open the child read-only whatever the parent is (backing files). */
+  readOnly?: boolean;
 }

@@ -73,7 +73,8 @@ class Opener implements OpenContext {
       } else if (opts.filename === undefined && sub.size === 0) {
         throw new QemuError(`A block device must be specified for "${name}"`);
       } else {
-        childNode = await this.openNode(opts.filename, sub, parent.flags, opts.protocolOnly ?? false);
+        const flags = opts.readOnly ? { ...parent.flags, readOnly: true } : parent.flags;
+        childNode = await this.openNode(opts.filename, sub, flags, opts.protocolOnly ?? false);
       }
     }
     const child = new BdrvChild(name, childNode, role, parent);
@@ -134,7 +135,8 @@ class Opener implements OpenContext {
     if (!drv) {
       drv = await this.probe(fileNode);
       probed = true;
-      if (drv.formatName === 'raw') this.warn(probedRawWarning(fileNode.filename));
+      // raw_open warns only when the probed image may be written.
+      if (drv.formatName === 'raw' && !flags.readOnly) this.warn(probedRawWarning(fileNode.filename));
     }
     const node = new BlockNode(this.graph, drv, nodeName ?? this.graph.autoNodeName(), fileNode.filename, flags);
     node.probed = probed;

@@ -1,7 +1,7 @@
 // The `file` protocol driver (QEMU's file-posix): a host file, positional I/O through BlockHost.
 import type { BlockHost, HostFile } from '../../block-host';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
-import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_REQ_MAY_UNMAP } from '../../driver';
+import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
@@ -17,7 +17,8 @@ let zeroChunk: Uint8Array | null = null;
 
 class FileDriver implements DriverInstance {
   readonly supportedWriteFlags = 0;
-  readonly supportedZeroFlags = BDRV_REQ_MAY_UNMAP;
+  // Zeroes are written here, never by a fallback above: NO_FALLBACK requests succeed too.
+  readonly supportedZeroFlags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
   readonly primaryChild = null;
   limits: DriverInstance['limits'];
 

@@ -1,0 +1,222 @@
+// The two-level cluster map (QEMU's qcow2-cluster.c, lookup side): the L1 table in memory, L2
+// slices through the cache, finding the host offset of a guest range, and making an L2 table
+// writable (allocating it, or copying a shared one). L1 growth lives here too.
+import { BlockError, EFBIG } from '../../errors';
+import { be32, clusterType, type ClusterType, entryOffset, HI_COPIED, putBe32, QCOW_MAX_L1_SIZE } from './format';
+import { allocClusters, fire, freeClusters, pwriteSync } from './refcount';
+import { hex, OL_ACTIVE_L1, type Qcow2State } from './state';
+
+/** Where a guest range lives: `bytes` from the start share one cluster type and contiguous host space. */
+export interface HostMapping {
+  bytes: number;
+  /** Host offset of the first byte (normal and zero-alloc clusters). */
+  host: number;
+  type: ClusterType;
+  /** The raw L2 entry (compressed clusters need it). */
+  hi: number;
+  lo: number;
+}
+
+export function l2Hi(table: Uint8Array, i: number): number {
+  return be32(table, i * 8);
+}
+
+export function l2Lo(table: Uint8Array, i: number): number {
+  return be32(table, i * 8 + 4);
+}
+
+export function setL2(table: Uint8Array, i: number, hi: number, lo: number): void {
+  putBe32(table, i * 8, hi >>> 0);
+  putBe32(table, i * 8 + 4, lo >>> 0);
+}
+
+export function setL1(s: Qcow2State, i: number, hi: number, lo: number): void {
+  putBe32(s.l1, i * 8, hi >>> 0);
+  putBe32(s.l1, i * 8 + 4, lo >>> 0);
+}
+
+/** l2_load: the cache entry of the L2 slice holding the guest offset's entry. */
+export function l2Load(s: Qcow2State, guestOffset: number, l2Offset: number): Promise<number> {
+  const startOfSlice = 8 * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
+  return s.l2Cache.get(l2Offset + startOfSlice);
+}
+
+/**
+ * qcow2_get_host_offset: the mapping of [offset, offset+bytes), cut at the end of the L2 slice
+ * and where the cluster type or host contiguity changes.
+ */
+export async function getHostOffset(s: Qcow2State, offset: number, bytes: number): Promise<HostMapping> {
+  const cs = s.clusterSize;
+  const inCluster = offset % cs;
+  let needed = bytes + inCluster;
+  let available = (s.l2SliceSize - s.l2SliceIndex(offset)) * cs;
+  if (needed > available) needed = available;
+  const l1Index = s.l1Index(offset);
+  let type: ClusterType = 'unallocated';
+  let host = 0;
+  let hi = 0;
+  let lo = 0;
+  if (l1Index < s.l1Size) {
+    const l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
+    if (l2Offset) {
+      if (l2Offset % cs) throw await s.corruption(`L2 table offset ${hex(l2Offset)} unaligned (L1 index: ${hex(l1Index)})`);
+      const entry = await l2Load(s, offset, l2Offset);
+      const table = s.l2Cache.tables[entry];
+      try {
+        const index = s.l2SliceIndex(offset);
+        hi = l2Hi(table, index);
+        lo = l2Lo(table, index);
+        type = clusterType(hi, lo);
+        if (s.version < 3 && (type === 'zero-plain' || type === 'zero-alloc')) {
+          throw await s.corruption(`Zero cluster entry found in pre-v3 image (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
+        }
+        if (type === 'normal' || type === 'zero-alloc') {
+          const hostCluster = entryOffset(hi, lo);
+          host = hostCluster + inCluster;
+          if (hostCluster % cs) {
+            throw await s.corruption(
+              `Cluster allocation offset ${hex(hostCluster)} unaligned (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`,
+            );
+          }
+        }
+        available = countContiguous(s, Math.ceil(needed / cs), table, index) * cs;
+      } finally {
+        s.l2Cache.put(entry);
+      }
+    }
+  }
+  if (available > needed) available = needed;
+  return { bytes: available - inCluster, host, type, hi, lo };
+}
+
+/** count_contiguous_subclusters: clusters of the first one's type (and contiguous host offsets). */
+function countContiguous(s: Qcow2State, n: number, table: Uint8Array, index: number): number {
+  const first = clusterType(l2Hi(table, index), l2Lo(table, index));
+  if (first === 'compressed') return 1;
+  const checkOffset = first === 'normal' || first === 'zero-alloc';
+  let expected = entryOffset(l2Hi(table, index), l2Lo(table, index));
+  let count = 1;
+  for (let i = 1; i < n; i++) {
+    const hi = l2Hi(table, index + i);
+    const lo = l2Lo(table, index + i);
+    if (clusterType(hi, lo) !== first) break;
+    if (checkOffset) {
+      expected += s.clusterSize;
+      if (entryOffset(hi, lo) !== expected) break;
+    }
+    count++;
+  }
+  return count;
+}
+
+/** An L2 slice that may be written, and the guest offset's index in it (get_cluster_table). */
+export interface WritableSlice {
+  entry: number;
+  index: number;
+}
+
+/** get_cluster_table: the L2 slice for a guest offset, allocating or copying the L2 table first. */
+export async function getClusterTable(s: Qcow2State, offset: number): Promise<WritableSlice> {
+  const l1Index = s.l1Index(offset);
+  if (l1Index >= s.l1Size) await growL1Table(s, l1Index + 1, false);
+  let l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
+  if (l2Offset % s.clusterSize) throw await s.corruption(`L2 table offset ${hex(l2Offset)} unaligned (L1 index: ${hex(l1Index)})`);
+  if (!(s.l1Hi(l1Index) & HI_COPIED)) {
+    await l2Allocate(s, l1Index);
+    if (l2Offset) await freeClusters(s, l2Offset, s.l2Size * 8, 'other');
+    l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
+  }
+  const entry = await l2Load(s, offset, l2Offset);
+  return { entry, index: s.l2SliceIndex(offset) };
+}
+
+/** l2_allocate: a new L2 table for an L1 entry, zeroed or copied from the table it replaces. */
+async function l2Allocate(s: Qcow2State, l1Index: number): Promise<void> {
+  const oldHi = s.l1Hi(l1Index);
+  const oldLo = s.l1Lo(l1Index);
+  const oldOffset = entryOffset(oldHi, oldLo);
+  const tableBytes = s.l2Size * 8;
+  const l2Offset = await allocClusters(s, tableBytes);
+  let held = -1;
+  try {
+    if (l2Offset === 0) throw await s.corruption('Preventing invalid allocation of L2 table at offset 0');
+    await s.refblockCache.flush();
+    const sliceBytes = s.l2SliceSize * 8;
+    for (let slice = 0; slice < s.clusterSize / sliceBytes; slice++) {
+      held = await s.l2Cache.getEmpty(l2Offset + slice * sliceBytes);
+      const table = s.l2Cache.tables[held];
+      if (!oldOffset) {
+        table.fill(0);
+      } else {
+        await fire(s, 'l2_alloc_cow_read');
+        await s.file.preadv(oldOffset + slice * sliceBytes, sliceBytes, table);
+      }
+      await fire(s, 'l2_alloc_write');
+      s.l2Cache.markDirty(held);
+      s.l2Cache.put(held);
+      held = -1;
+    }
+    await s.l2Cache.flush();
+    setL1(s, l1Index, (HI_COPIED | Math.floor(l2Offset / 2 ** 32)) >>> 0, l2Offset >>> 0);
+    await writeL1Entry(s, l1Index);
+  } catch (e) {
+    if (held >= 0) s.l2Cache.put(held);
+    setL1(s, l1Index, oldHi, oldLo);
+    if (l2Offset > 0) await freeClusters(s, l2Offset, tableBytes, 'always');
+    throw e;
+  }
+}
+
+/** qcow2_write_l1_entry: write the L1 entry (with its neighbours up to the file's alignment). */
+export async function writeL1Entry(s: Qcow2State, l1Index: number): Promise<void> {
+  const bufsize = Math.max(8, Math.min(s.file.node.limits.requestAlignment, s.clusterSize));
+  const n = bufsize / 8;
+  const start = Math.floor(l1Index / n) * n;
+  const buf = new Uint8Array(bufsize);
+  const count = Math.min(n, s.l1Size - start);
+  buf.set(s.l1.subarray(start * 8, (start + count) * 8));
+  const at = s.l1TableOffset + 8 * start;
+  await s.preWriteOverlapCheck(OL_ACTIVE_L1, at, bufsize);
+  await fire(s, 'l1_update');
+  await pwriteSync(s, at, buf);
+}
+
+/** qcow2_grow_l1_table: a bigger L1 table in new clusters, switched to in the header. */
+export async function growL1Table(s: Qcow2State, minSize: number, exactSize: boolean): Promise<void> {
+  if (minSize <= s.l1Size) return;
+  if (minSize > Math.floor(0x7fffffff / 8)) throw new BlockError(EFBIG);
+  let newSize = minSize;
+  if (!exactSize) {
+    newSize = Math.max(s.l1Size, 1);
+    while (minSize > newSize) newSize = Math.ceil((newSize * 3) / 2);
+  }
+  if (newSize > QCOW_MAX_L1_SIZE / 8) throw new BlockError(EFBIG);
+  const bytes = newSize * 8;
+  const table = new Uint8Array(bytes);
+  table.set(s.l1.subarray(0, s.l1Size * 8));
+  await fire(s, 'l1_grow_alloc_table');
+  const newOffset = await allocClusters(s, bytes);
+  try {
+    await s.refblockCache.flush();
+    await s.preWriteOverlapCheck(0, newOffset, bytes);
+    await fire(s, 'l1_grow_write_table');
+    await pwriteSync(s, newOffset, table);
+    await fire(s, 'l1_grow_activate_table');
+    const data = new Uint8Array(12);
+    putBe32(data, 0, newSize);
+    putBe32(data, 4, Math.floor(newOffset / 2 ** 32));
+    putBe32(data, 8, newOffset >>> 0);
+    await pwriteSync(s, 36, data);
+  } catch (e) {
+    await freeClusters(s, newOffset, bytes, 'other');
+    throw e;
+  }
+  const oldOffset = s.l1TableOffset;
+  const oldSize = s.l1Size;
+  s.l1 = table;
+  s.l1TableOffset = newOffset;
+  s.l1Size = newSize;
+  s.header.l1Size = newSize;
+  s.header.l1TableOffset = newOffset;
+  await freeClusters(s, oldOffset, oldSize * 8, 'other');
+}

@@ -1,0 +1,265 @@
+// Opening a qcow2 image (QEMU's qcow2_do_open): read and validate the header, its extensions,
+// the L1 and refcount tables, in QEMU's order and with its messages, so a corrupt or hostile
+// image is refused with the same sentence qemu-io prints.
+import type { BdrvChild } from '../../child';
+import { EACCES, EFBIG, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { OptionReader, type QDict } from '../../qdict';
+import {
+  align8,
+  be32,
+  EXT_BACKING_FORMAT,
+  EXT_BITMAPS,
+  EXT_CRYPTO_HEADER,
+  EXT_DATA_FILE,
+  EXT_END,
+  EXT_FEATURE_TABLE,
+  type HeaderExtension,
+  INCOMPAT_COMPRESSION,
+  INCOMPAT_CORRUPT,
+  INCOMPAT_DATA_FILE,
+  INCOMPAT_EXTL2,
+  INCOMPAT_MASK,
+  MAX_BACKING_FILE_NAME,
+  MAX_CLUSTER_BITS,
+  MIN_CLUSTER_BITS,
+  parseFeatureTable,
+  parseHeader,
+  QCOW_MAGIC,
+  QCOW_MAX_L1_SIZE,
+  QCOW_MAX_REFTABLE_SIZE,
+  QCOW_MAX_SNAPSHOTS,
+  type QcowHeader,
+  sizeToL1,
+  V3_HEADER_LENGTH,
+  V3_MIN_HEADER_LENGTH,
+} from './format';
+import type { Qcow2Options } from './state';
+
+/** The runtime options qcow2 accepts (QEMU's qcow2_runtime_opts). */
+export const QCOW2_RUNTIME_OPTIONS = [
+  'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other', 'discard-no-unref',
+  'overlap-check', 'overlap-check.template', 'overlap-check.main-header', 'overlap-check.active-l1',
+  'overlap-check.active-l2', 'overlap-check.refcount-table', 'overlap-check.refcount-block',
+  'overlap-check.snapshot-table', 'overlap-check.inactive-l1', 'overlap-check.inactive-l2',
+  'overlap-check.bitmap-directory', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size',
+  'refcount-cache-size', 'cache-clean-interval', 'encrypt.format', 'encrypt.key-secret', 'data-file', 'data-file-raw',
+];
+
+const DEFAULT_L2_CACHE_MAX_SIZE = 32 * 1024 * 1024;
+const MIN_L2_CACHE_SIZE = 2;
+const MIN_REFCOUNT_CACHE_SIZE = 4;
+/** sizeof(QCowSnapshotHeader). */
+const SNAPSHOT_HEADER_SIZE = 40;
+
+/** What qcow2_do_open learns before the driver state exists. */
+export interface OpenedImage {
+  header: QcowHeader;
+  l1: Uint8Array;
+  reftable: Float64Array;
+  backingFile: string;
+  backingFormat: string;
+  unknownExtensions: HeaderExtension[];
+  options: Qcow2Options;
+}
+
+async function read(file: BdrvChild, offset: number, bytes: number, what: string): Promise<Uint8Array> {
+  const buf = new Uint8Array(bytes);
+  try {
+    await file.preadv(offset, bytes, buf);
+  } catch (e) {
+    throw new QemuError(`${what}: ${strerror(toErrno(e))}`, toErrno(e));
+  }
+  return buf;
+}
+
+function fail(message: string, errno = EINVAL): never {
+  throw new QemuError(message, errno);
+}
+
+/** qcow2_validate_table: entries fit the limit, the table is cluster aligned and addressable. */
+function validateTable(offset: number, entries: number, entryLen: number, maxBytes: number, name: string, clusterSize: number): void {
+  if (entries > maxBytes / entryLen) fail(`${name} too large`, EFBIG);
+  if (2 ** 63 - entries * entryLen < offset || offset % clusterSize !== 0) fail(`${name} offset invalid`);
+}
+
+interface Extensions {
+  backingFormat: string;
+  featureNames: Map<string, string> | null;
+  unknown: HeaderExtension[];
+}
+
+/** qcow2_read_extensions: walk the extensions between the header and `end`. */
+async function readExtensions(file: BdrvChild, start: number, end: number): Promise<Extensions> {
+  const out: Extensions = { backingFormat: '', featureNames: null, unknown: [] };
+  let offset = start;
+  while (offset < end) {
+    const ext = await read(file, offset, 8, `qcow2_read_extension: ERROR: pread fail from offset ${offset}`);
+    const type = be32(ext, 0);
+    const len = be32(ext, 4);
+    offset += 8;
+    if (offset > end || len > end - offset) fail('Header extension too large');
+    switch (type) {
+      case EXT_END:
+        return out;
+      case EXT_BACKING_FORMAT: {
+        if (len >= 16) fail(`ERROR: ext_backing_format: len=${len} too large (>=16)`);
+        const data = await read(file, offset, len, 'ERROR: ext_backing_format: Could not read format name');
+        const nul = data.indexOf(0);
+        out.backingFormat = String.fromCharCode(...(nul >= 0 ? data.subarray(0, nul) : data));
+        break;
+      }
+      case EXT_FEATURE_TABLE:
+        out.featureNames = parseFeatureTable(await read(file, offset, len, 'ERROR: ext_feature_table: Could not read table'));
+        break;
+      case EXT_CRYPTO_HEADER:
+      case EXT_DATA_FILE:
+      case EXT_BITMAPS:
+      default:
+        // Kept to be written back unchanged; QEMU keeps them newest first.
+        out.unknown.unshift({ type, data: await read(file, offset, len, 'ERROR: unknown extension: Could not read data') });
+        break;
+    }
+    offset += align8(len);
+  }
+  return out;
+}
+
+/** report_unsupported_feature: names from the feature table, then the unnamed bits. */
+function unsupportedFeatures(names: Map<string, string> | null, mask: number): string {
+  const parts: string[] = [];
+  for (const [key, name] of names ?? []) {
+    const [kind, bit] = key.split(':').map(Number);
+    if (kind === 0 && bit < 53 && Math.floor(mask / 2 ** bit) % 2 === 1) {
+      parts.push(name.slice(0, 46));
+      mask -= 2 ** bit;
+    }
+  }
+  if (mask) parts.push(`Unknown incompatible feature: ${mask.toString(16)}`);
+  return `Unsupported qcow2 feature(s): ${parts.join(', ')}`;
+}
+
+/** read_cache_sizes / qcow2_update_options: cache geometry and discard passthrough. */
+function readOptions(options: QDict, h: QcowHeader, readOnly: boolean, unmap: boolean): Qcow2Options {
+  const o = new OptionReader(options);
+  const clusterSize = 2 ** h.clusterBits;
+  const maxL2Cache = Math.ceil((Math.ceil(h.size / clusterSize) * 8) / clusterSize) * clusterSize;
+  const combined = o.takeSize('cache-size');
+  const l2Setting = o.takeSize('l2-cache-size');
+  const refSetting = o.takeSize('refcount-cache-size');
+  const entrySize = o.takeSize('l2-cache-entry-size') ?? clusterSize;
+  if (combined !== undefined && l2Setting !== undefined && refSetting !== undefined && l2Setting + refSetting > combined) {
+    fail(`l2-cache-size (${l2Setting}) + refcount-cache-size (${refSetting}) may not exceed cache-size (${combined})`);
+  }
+  let l2Cache = Math.min(maxL2Cache, l2Setting ?? DEFAULT_L2_CACHE_MAX_SIZE);
+  let refCache = refSetting ?? MIN_REFCOUNT_CACHE_SIZE * clusterSize;
+  if (combined !== undefined && l2Setting === undefined && refSetting === undefined) {
+    l2Cache = Math.min(maxL2Cache, combined);
+    refCache = combined - l2Cache;
+  }
+  if (entrySize < 512 || entrySize > clusterSize || (entrySize & (entrySize - 1)) !== 0) {
+    fail(`L2 cache entry size must be a power of two between 512 and the cluster size (${clusterSize})`);
+  }
+  const lazy = o.takeBool('lazy-refcounts') ?? (h.compatibleFeatures & 1) !== 0;
+  if (lazy && h.version < 3) fail('Lazy refcounts require a qcow2 image with at least qemu 1.1 compatibility level');
+  const passRequest = o.takeBool('pass-discard-request') ?? unmap;
+  const passSnapshot = o.takeBool('pass-discard-snapshot') ?? true;
+  const passOther = o.takeBool('pass-discard-other') ?? false;
+  o.takeBool('discard-no-unref');
+  o.takeNumber('cache-clean-interval');
+  o.takeString('overlap-check');
+  for (const key of [...options.keys()]) if (key.startsWith('overlap-check.')) options.delete(key);
+  if (o.has('data-file')) fail('data-file can only be set for images that use an external data file');
+  return {
+    l2CacheEntries: Math.max(MIN_L2_CACHE_SIZE, Math.floor(l2Cache / entrySize)),
+    l2SliceEntries: entrySize / 8,
+    refcountCacheEntries: Math.max(MIN_REFCOUNT_CACHE_SIZE, Math.floor(refCache / clusterSize)),
+    lazyRefcounts: lazy && !readOnly,
+    passDiscardRequest: passRequest,
+    passDiscardSnapshot: passSnapshot,
+    passDiscardOther: passOther,
+  };
+}
+
+/** qcow2_do_open up to (not including) the backing file: throws QEMU's message on bad images. */
+export async function readImage(file: BdrvChild, options: QDict, readOnly: boolean, unmap: boolean): Promise<OpenedImage> {
+  const raw = await read(file, 0, V3_HEADER_LENGTH, 'Could not read qcow2 header');
+  if (be32(raw, 0) !== QCOW_MAGIC) fail('Image is not in qcow2 format');
+  const h = parseHeader(raw);
+  if (h.version < 2 || h.version > 3) fail(`Unsupported qcow2 version ${h.version}`, ENOTSUP);
+  if (h.clusterBits < MIN_CLUSTER_BITS || h.clusterBits > MAX_CLUSTER_BITS) fail(`Unsupported cluster size: 2^${h.clusterBits}`);
+  const clusterSize = 2 ** h.clusterBits;
+  if (h.version >= 3) {
+    if (h.headerLength < V3_MIN_HEADER_LENGTH) fail('qcow2 header too short');
+    if (h.headerLength > clusterSize) fail('qcow2 header exceeds cluster size');
+    if (h.headerLength <= 104) h.compressionType = 0;
+  }
+  if (h.backingFileOffset > clusterSize) fail('Invalid backing file offset');
+  const extEnd = h.backingFileOffset ? h.backingFileOffset : clusterSize;
+  if (h.compressionType !== 0 && h.compressionType !== 1) fail(`qcow2: unknown compression type: ${h.compressionType}`, ENOTSUP);
+  if (h.compressionType === 0 && h.incompatibleFeatures & INCOMPAT_COMPRESSION) {
+    fail('qcow2: Compression type incompatible feature bit must not be set');
+  }
+  if (h.compressionType !== 0 && !(h.incompatibleFeatures & INCOMPAT_COMPRESSION)) fail('qcow2: Compression type incompatible feature bit must be set');
+  const unknownIncompat = h.incompatibleFeatures - (h.incompatibleFeatures % 2 ** 32 & INCOMPAT_MASK);
+  if (unknownIncompat) {
+    const exts = await readExtensions(file, h.headerLength, extEnd).catch(() => null);
+    fail(unsupportedFeatures(exts?.featureNames ?? null, unknownIncompat), ENOTSUP);
+  }
+  if (h.incompatibleFeatures & INCOMPAT_CORRUPT && !readOnly) fail('qcow2: Image is corrupt; cannot be opened read/write', EACCES);
+  // Features QEMU 7.2 has and blkstudio does not (yet): refused by name rather than misread.
+  if (h.incompatibleFeatures & INCOMPAT_EXTL2) fail('blkstudio does not support qcow2 images with extended L2 entries (extended_l2=on)', ENOTSUP);
+  if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) fail('blkstudio does not support qcow2 images with an external data file', ENOTSUP);
+  if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
+  if (h.cryptMethod > 2) fail(`Unsupported encryption method: ${h.cryptMethod}`);
+  if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
+  if (h.refcountTableClusters === 0) fail('Image does not contain a reference count table');
+  validateTable(h.refcountTableOffset, h.refcountTableClusters, clusterSize, QCOW_MAX_REFTABLE_SIZE, 'Reference count table', clusterSize);
+  validateTable(h.snapshotsOffset, h.nbSnapshots, SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE * QCOW_MAX_SNAPSHOTS, 'Snapshot table', clusterSize);
+  validateTable(h.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
+  // Sizes above 2^53 cannot be computed with exactly here; QEMU's own limit (L1 index in an int) is far above that.
+  if (h.size > Number.MAX_SAFE_INTEGER || sizeToL1(h.size, h.clusterBits) > 0x7fffffff) fail('Image is too big', EFBIG);
+  if (h.l1Size < sizeToL1(h.size, h.clusterBits)) fail('L1 table is too small');
+  const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table') : new Uint8Array(0);
+  const opts = readOptions(options, h, readOnly, unmap);
+  const reftableBytes = h.refcountTableClusters * clusterSize;
+  const rawTable = await read(file, h.refcountTableOffset, reftableBytes, 'Could not initialize refcount handling');
+  const reftable = new Float64Array(reftableBytes / 8);
+  // REFT_OFFSET_MASK keeps bits 9..63.
+  for (let i = 0; i < reftable.length; i++) reftable[i] = be32(rawTable, i * 8) * 2 ** 32 + ((be32(rawTable, i * 8 + 4) & 0xfffffe00) >>> 0);
+  const exts = await readExtensions(file, h.headerLength, extEnd);
+  let backingFile = '';
+  if (h.backingFileOffset !== 0) {
+    const len = h.backingFileSize;
+    if (len > Math.min(MAX_BACKING_FILE_NAME, clusterSize - h.backingFileOffset) || len >= 1024) fail('Backing file name too long');
+    const name = await read(file, h.backingFileOffset, len, 'Could not read backing file name');
+    const nul = name.indexOf(0);
+    backingFile = new TextDecoderLike().decode(nul >= 0 ? name.subarray(0, nul) : name);
+  }
+  if (h.nbSnapshots > 0) fail('blkstudio does not support qcow2 images with internal snapshots yet', ENOTSUP);
+  return { header: h, l1, reftable, backingFile, backingFormat: exts.backingFormat, unknownExtensions: exts.unknown, options: opts };
+}
+
+/** UTF-8 decoding without DOM or Node globals (the engine may use neither). */
+class TextDecoderLike {
+  decode(b: Uint8Array): string {
+    let out = '';
+    for (let i = 0; i < b.length; ) {
+      const c = b[i];
+      let cp = c;
+      let n = 1;
+      if (c >= 0xf0 && i + 3 < b.length) {
+        cp = ((c & 7) << 18) | ((b[i + 1] & 63) << 12) | ((b[i + 2] & 63) << 6) | (b[i + 3] & 63);
+        n = 4;
+      } else if (c >= 0xe0 && i + 2 < b.length) {
+        cp = ((c & 15) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63);
+        n = 3;
+      } else if (c >= 0xc0 && i + 1 < b.length) {
+        cp = ((c & 31) << 6) | (b[i + 1] & 63);
+        n = 2;
+      }
+      out += String.fromCodePoint(cp);
+      i += n;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,377 @@
+// The qcow2 format driver: guest reads and writes mapped through L1/L2 tables onto the image
+// file, with allocation, copy-on-write from a backing file, zero and compressed clusters, and
+// the VM state area. Metadata changes run under one lock, as in QEMU; data I/O runs outside it.
+import type { RawZlib } from '../../block-host';
+import type { BdrvChild } from '../../child';
+import {
+  BDRV_BLOCK_DATA,
+  BDRV_BLOCK_OFFSET_VALID,
+  BDRV_BLOCK_ZERO,
+  BDRV_REQ_MAY_UNMAP,
+  BDRV_REQ_NO_FALLBACK,
+  type BlockDriver,
+  type BlockStatus,
+  type DriverInfo,
+  type DriverInstance,
+  type PreallocMode,
+} from '../../driver';
+import { BlockError, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { bdrvBlockStatus, bdrvIsAllocatedAbove } from '../../io';
+import type { BlockNode } from '../../node';
+import type { OpenContext } from '../../open-context';
+import type { QDict } from '../../qdict';
+import { allocHostOffset, handleAllocSpace, handleL2Meta, mergeCow, type WriteTarget } from './allocate';
+import { readCompressed, writeCompressedCluster } from './compressed';
+import { clusterDiscard, clusterZeroize } from './discard';
+import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, QCOW_MAGIC } from './format';
+import { getHostOffset, growL1Table } from './l1-l2';
+import { openBacking } from './backing';
+import { QCOW2_RUNTIME_OPTIONS, readImage } from './open';
+import { Qcow2State } from './state';
+import { shrinkImage } from './truncate';
+
+class Qcow2Driver implements DriverInstance {
+  readonly supportedWriteFlags = 0;
+  readonly supportedZeroFlags: number;
+  readonly limits: DriverInstance['limits'];
+
+  constructor(
+    readonly s: Qcow2State,
+    private readonly node: BlockNode,
+    private readonly zlib: RawZlib | undefined,
+  ) {
+    this.supportedZeroFlags = s.version >= 3 ? BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK : 0;
+    this.limits = { pwriteZeroesAlignment: s.clusterSize, pdiscardAlignment: s.clusterSize };
+    s.readGuest = (offset, bytes, buf) => this.read(offset, bytes, buf);
+    s.isAllocatedAbove = (offset, bytes) => bdrvIsAllocatedAbove(node, offset, bytes);
+  }
+
+  get primaryChild(): BdrvChild {
+    return this.s.file;
+  }
+
+  private async locked<T>(run: () => Promise<T>): Promise<T> {
+    const wait = this.s.lock.lock();
+    if (wait) await wait;
+    try {
+      return await run();
+    } finally {
+      this.s.lock.unlock();
+    }
+  }
+
+  preadv(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    this.s.checkAlive();
+    return this.read(offset, bytes, buf);
+  }
+
+  /** qcow2_co_preadv_part: each run of one cluster type is read from where it lives. */
+  private async read(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    const s = this.s;
+    for (let done = 0; done < bytes; ) {
+      const at = offset + done;
+      const m = await this.locked(() => getHostOffset(s, at, bytes - done));
+      const n = m.bytes;
+      const part = n === bytes ? buf : buf.subarray(done, done + n);
+      switch (m.type) {
+        case 'zero-plain':
+        case 'zero-alloc':
+          part.fill(0);
+          break;
+        case 'unallocated':
+          if (!s.backing) {
+            part.fill(0);
+          } else {
+            if (s.file.wants('read_backing_aio')) await s.file.debugEvent('read_backing_aio', { op: 'read', offset: at, bytes: n });
+            await s.backing.preadv(at, n, part);
+          }
+          break;
+        case 'compressed':
+          await readCompressed(s, this.zlib, m.hi, m.lo, at, n, part);
+          break;
+        case 'normal':
+          if (s.file.wants('read_aio')) await s.file.debugEvent('read_aio', { op: 'read', offset: at, bytes: n });
+          await s.file.preadv(m.host, n, part);
+          break;
+      }
+      done += n;
+    }
+  }
+
+  /** qcow2_co_pwritev_part: allocate (lock held), write the data, link the new clusters. */
+  async pwritev(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    const s = this.s;
+    s.checkAlive();
+    for (let done = 0; done < bytes; ) {
+      const at = offset + done;
+      let target: WriteTarget | null = null;
+      await this.locked(async () => {
+        try {
+          target = await allocHostOffset(s, at, bytes - done);
+          await s.preWriteOverlapCheck(0, target.host, target.bytes);
+        } catch (e) {
+          if (target) await handleL2Meta(s, target.metas, false);
+          throw e;
+        }
+      });
+      const t = target as unknown as WriteTarget;
+      await this.writeTask(t, at, t.bytes === bytes ? buf : buf.subarray(done, done + t.bytes));
+      done += t.bytes;
+    }
+  }
+
+  /** qcow2_co_pwritev_task: zero-fill or merge the COW, write the data, then update the L2 table. */
+  private async writeTask(t: WriteTarget, offset: number, data: Uint8Array): Promise<void> {
+    const s = this.s;
+    let failure: unknown = null;
+    try {
+      await handleAllocSpace(s, t.metas);
+      if (!mergeCow(offset, t.bytes, data, t.metas)) {
+        if (s.file.wants('write_aio')) await s.file.debugEvent('write_aio', { op: 'write', offset, bytes: t.bytes });
+        await s.file.pwritev(t.host, t.bytes, data);
+      }
+    } catch (e) {
+      failure = e;
+    }
+    await this.locked(async () => {
+      try {
+        await handleL2Meta(s, t.metas, failure === null);
+      } catch (e) {
+        failure ??= e;
+      }
+    });
+    if (failure) throw failure;
+  }
+
+  /** qcow2_co_pwrite_zeroes: whole clusters become zero clusters; a partial one only if the rest reads as zero. */
+  async pwriteZeroes(offset: number, bytes: number, flags: number): Promise<void> {
+    const s = this.s;
+    s.checkAlive();
+    const cs = s.clusterSize;
+    const end = this.node.totalBytes;
+    const head = offset % cs;
+    let tail = Math.ceil((offset + bytes) / cs) * cs - (offset + bytes);
+    if (offset + bytes === Math.ceil(end / 512) * 512) tail = 0;
+    if (head || tail) {
+      if (!((await this.isZero(offset - head, head)) && (await this.isZero(offset + bytes, tail)))) throw new BlockError(ENOTSUP);
+      await this.locked(async () => {
+        const m = await getHostOffset(s, offset - head, cs);
+        if (m.type !== 'unallocated' && m.type !== 'zero-plain' && m.type !== 'zero-alloc') throw new BlockError(ENOTSUP);
+        await clusterZeroize(s, offset - head, cs, flags);
+      });
+      return;
+    }
+    await this.locked(() => clusterZeroize(s, offset, bytes, flags));
+  }
+
+  /** is_zero: the range reads as zeroes through the whole backing chain. */
+  private async isZero(offset: number, bytes: number): Promise<boolean> {
+    const total = Math.ceil(this.node.totalBytes / 512) * 512;
+    if (offset + bytes > total) bytes = total - offset;
+    while (bytes > 0) {
+      const st = await bdrvBlockStatusAbove(this.node, offset, bytes);
+      if (!(st.status & BDRV_BLOCK_ZERO) || st.pnum <= 0) return false;
+      offset += st.pnum;
+      bytes -= st.pnum;
+    }
+    return true;
+  }
+
+  /** qcow2_co_pdiscard: whole clusters only (the block layer aligns the request). */
+  pdiscard(offset: number, bytes: number): Promise<void> {
+    this.s.checkAlive();
+    return this.locked(() => clusterDiscard(this.s, offset, bytes, 'request', false));
+  }
+
+  /** qcow2_co_pwritev_compressed_part: whole clusters (or the image's last partial one). */
+  async pwriteCompressed(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+    const s = this.s;
+    s.checkAlive();
+    if (bytes === 0) {
+      // Align the end of the file to a sector boundary (bdrv_getlength already rounds up).
+      await s.file.truncate(await s.file.getLength(), false, 'off');
+      return;
+    }
+    const cs = s.clusterSize;
+    if (offset % cs) throw new BlockError(EINVAL);
+    if (bytes % cs && offset + bytes !== Math.ceil(this.node.totalBytes / 512) * 512) throw new BlockError(EINVAL);
+    for (let done = 0; done < bytes; done += cs) {
+      const n = Math.min(cs, bytes - done);
+      await writeCompressedCluster(s, this.zlib, offset + done, n, buf.subarray(done, done + n), (o, b, d) => this.pwritev(o, b, d));
+    }
+  }
+
+  flushToDisk(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** qcow2_co_flush_to_os: write the L2 and (unless lazy) refcount caches back. */
+  flushToOs(): Promise<void> {
+    const s = this.s;
+    if (s.dead) return Promise.resolve();
+    return this.locked(async () => {
+      await s.l2Cache.write();
+      if (s.needAccurateRefcounts) await s.refblockCache.write();
+    });
+  }
+
+  /** qcow2_co_block_status. */
+  async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
+    const s = this.s;
+    s.checkAlive();
+    const m = await this.locked(() => getHostOffset(s, offset, Math.min(bytes, 0x7fffffff)));
+    let status = 0;
+    let map: number | undefined;
+    let file: BdrvChild | undefined;
+    if (m.type === 'normal' || m.type === 'zero-alloc') {
+      map = m.host;
+      file = s.file;
+      status |= BDRV_BLOCK_OFFSET_VALID;
+    }
+    if (m.type === 'zero-plain' || m.type === 'zero-alloc') status |= BDRV_BLOCK_ZERO;
+    else if (m.type !== 'unallocated') status |= BDRV_BLOCK_DATA;
+    return { status, pnum: m.bytes, map, file };
+  }
+
+  getLength(): Promise<number> {
+    return Promise.resolve(this.s.size);
+  }
+
+  /** qcow2_co_truncate (preallocation off). */
+  async truncate(offset: number, _exact: boolean, prealloc: PreallocMode): Promise<void> {
+    const s = this.s;
+    s.checkAlive();
+    if (prealloc !== 'off') throw new QemuError(`Unsupported preallocation mode '${prealloc}'`, ENOTSUP);
+    if (offset % 512) throw new QemuError('The new size must be a multiple of 512', EINVAL);
+    await this.locked(async () => {
+      const old = s.size;
+      const newL1 = Math.ceil(offset / 2 ** (s.clusterBits + s.l2Bits));
+      if (offset < old) {
+        await shrinkImage(s, offset, newL1);
+      } else {
+        await growL1Table(s, newL1, true).catch((e) => {
+          throw new QemuError(`Failed to grow the L1 table: ${strerror(toErrno(e))}`, toErrno(e));
+        });
+      }
+      const data = new Uint8Array(8);
+      data[0] = Math.floor(offset / 2 ** 56);
+      for (let i = 1; i < 8; i++) data[i] = Math.floor(offset / 2 ** (8 * (7 - i))) & 0xff;
+      try {
+        await s.file.pwritev(24, 8, data);
+        await s.file.flush();
+      } catch (e) {
+        throw new QemuError(`Failed to update the image size: ${strerror(toErrno(e))}`, toErrno(e));
+      }
+      s.size = offset;
+      s.header.size = offset;
+      s.l1VmStateIndex = newL1;
+    });
+    // A backing file longer than the old size must not show through the new area.
+    const backingLength = s.backing ? await s.backing.getLength() : 0;
+    if (offset > this.node.totalBytes && backingLength > this.node.totalBytes) {
+      const from = Math.ceil(this.node.totalBytes / s.clusterSize) * s.clusterSize;
+      if (offset > from && s.version >= 3) await this.locked(() => clusterZeroize(s, from, offset - from, 0));
+    }
+  }
+
+  private get vmStateOffset(): number {
+    return this.s.l1VmStateIndex * 2 ** (this.s.clusterBits + this.s.l2Bits);
+  }
+
+  /** qcow2_co_save_vmstate: the VM state lives past the guest disk, in the same clusters machinery. */
+  async saveVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void> {
+    this.s.checkAlive();
+    const ev = this.s.file.debugEvent('vmstate_save');
+    if (ev) await ev;
+    await this.pwritev(this.vmStateOffset + pos, bytes, buf);
+  }
+
+  async loadVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void> {
+    this.s.checkAlive();
+    const ev = this.s.file.debugEvent('vmstate_load');
+    if (ev) await ev;
+    await this.read(this.vmStateOffset + pos, bytes, buf);
+  }
+
+  getInfo(): Promise<DriverInfo | null> {
+    const s = this.s;
+    const specific: Array<[string, string]> = [];
+    if (s.version < 3) {
+      specific.push(['compat', '0.10'], ['compression type', 'zlib'], ['refcount bits', String(1 << s.refcountOrder)]);
+    } else {
+      specific.push(
+        ['compat', '1.1'],
+        ['compression type', s.header.compressionType === 1 ? 'zstd' : 'zlib'],
+        ['lazy refcounts', String((s.header.compatibleFeatures & 1) !== 0)],
+        ['refcount bits', String(1 << s.refcountOrder)],
+        ['corrupt', String((s.header.incompatibleFeatures & INCOMPAT_CORRUPT) !== 0)],
+        ['extended l2', 'false'],
+      );
+    }
+    return Promise.resolve({ clusterSize: s.clusterSize, vmStateOffset: this.vmStateOffset, specific });
+  }
+
+  /** qcow2_close / qcow2_inactivate: write the caches back; errors are reported, not thrown. */
+  async close(): Promise<void> {
+    const s = this.s;
+    if (s.dead || s.readOnly) return;
+    let ok = true;
+    try {
+      await s.l2Cache.flush();
+    } catch (e) {
+      ok = false;
+      s.stderr(`qemu-io: Failed to flush the L2 table cache: ${strerror(toErrno(e))}\n`);
+    }
+    try {
+      await s.refblockCache.flush();
+    } catch (e) {
+      ok = false;
+      s.stderr(`qemu-io: Failed to flush the refcount block cache: ${strerror(toErrno(e))}\n`);
+    }
+    if (ok && s.header.incompatibleFeatures & INCOMPAT_DIRTY) {
+      // qcow2_mark_clean: the counts are on disk now.
+      s.header.incompatibleFeatures &= ~INCOMPAT_DIRTY;
+      await s.updateHeader().catch(() => undefined);
+    }
+  }
+}
+
+/** bdrv_block_status_above from a node down its backing chain (zero where nothing is allocated). */
+async function bdrvBlockStatusAbove(node: BlockNode, offset: number, bytes: number): Promise<BlockStatus> {
+  let n = bytes;
+  for (let cur: BlockNode | null = node; cur; ) {
+    const st = await bdrvBlockStatus(cur, offset, n, true);
+    if (st.status & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) return { ...st, pnum: Math.min(st.pnum, n) };
+    if (st.pnum > 0) n = Math.min(n, st.pnum);
+    const backing: BdrvChild | undefined = cur.children.find((c) => c.role === 'backing');
+    if (!backing) return { status: BDRV_BLOCK_ZERO, pnum: n };
+    if (offset >= backing.node.totalBytes) return { status: BDRV_BLOCK_ZERO, pnum: n };
+    cur = backing.node;
+  }
+  return { status: BDRV_BLOCK_ZERO, pnum: n };
+}
+
+async function openQcow2(node: BlockNode, options: QDict, ctx: OpenContext): Promise<DriverInstance> {
+  const file = await ctx.openChild(node, options, 'file', 'file', { protocolOnly: true });
+  const img = await readImage(file, options, node.readOnly, node.flags.unmap);
+  const stderr = (text: string) => ctx.warn(text);
+  const s = new Qcow2State(file, null, img.header, img.l1, img.reftable, node.readOnly, stderr, img.options);
+  s.backingFile = img.backingFile;
+  s.backingFormat = img.backingFormat;
+  s.unknownExtensions = img.unknownExtensions;
+  s.backing = await openBacking(node, options, ctx, file, img.backingFile, img.backingFormat);
+  return new Qcow2Driver(s, node, ctx.host.zlib);
+}
+
+export const qcow2Driver: BlockDriver = {
+  formatName: 'qcow2',
+  isFilter: false,
+  isFormat: true,
+  runtimeOptions: QCOW2_RUNTIME_OPTIONS,
+  probe: (buf) => {
+    const magic = ((buf[0] << 24) | (buf[1] << 16) | (buf[2] << 8) | buf[3]) >>> 0;
+    const version = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
+    return magic === QCOW_MAGIC && version >= 2 ? 100 : 0;
+  },
+  open: openQcow2,
+};
