@@ -3,7 +3,7 @@
 // walk down to the node that handles debug commands.
 import type { AllocationStatus, BlockBackendApi, ReopenRequest } from './block-backend-api';
 import { BdrvChild } from './child';
-import { BDRV_REQ_FUA, type DriverInfo, type PreallocMode } from './driver';
+import { BDRV_REQ_COPY_ON_READ, BDRV_REQ_FUA, type DriverInfo, type PreallocMode } from './driver';
 import { BlockError, EIO, ENOTSUP, QemuError } from './errors';
 import * as io from './io';
 
@@ -71,7 +71,7 @@ export class BlockBackend implements BlockBackendApi {
   pread(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
     return this.track(async () => {
       this.check(offset, bytes);
-      await this.rootChild.preadv(offset, bytes, buf, 0);
+      await this.rootChild.preadv(offset, bytes, buf, this.copyOnRead ? BDRV_REQ_COPY_ON_READ : 0);
     });
   }
 
@@ -119,8 +119,12 @@ export class BlockBackend implements BlockBackendApi {
     return this.track(() => this.rootChild.truncate(Number(offset), exact, prealloc));
   }
 
+  /** blk_save_vmstate: with writethrough caching the state is flushed like any write. */
   saveVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void> {
-    return this.track(() => io.bdrvSaveVmstate(this.root, pos, bytes, buf));
+    return this.track(async () => {
+      await io.bdrvSaveVmstate(this.root, pos, bytes, buf);
+      if (!this.enableWriteCache) await io.bdrvFlush(this.root);
+    });
   }
 
   loadVmstate(pos: number, bytes: number, buf: Uint8Array): Promise<void> {

@@ -5,6 +5,8 @@ import type { OpenContext } from './open-context';
 import type { QDict } from './qdict';
 
 /** Request flags (QEMU's BdrvRequestFlags) that matter to our drivers. */
+/** Copy what is read from the backing chain into this node (qemu-io -C). */
+export const BDRV_REQ_COPY_ON_READ = 0x1;
 export const BDRV_REQ_ZERO_WRITE = 0x2;
 export const BDRV_REQ_MAY_UNMAP = 0x4;
 export const BDRV_REQ_FUA = 0x10;

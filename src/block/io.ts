@@ -9,6 +9,7 @@ import {
   BDRV_BLOCK_EOF,
   BDRV_BLOCK_RAW,
   BDRV_BLOCK_ZERO,
+  BDRV_REQ_COPY_ON_READ,
   BDRV_REQ_FUA,
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
@@ -162,6 +163,14 @@ async function alignedPreadv(node: BlockNode, offset: number, bytes: number, buf
   try {
     const total = roundUp(node.totalBytes, 512);
     const readable = Math.max(0, Math.min(bytes, total - offset));
+    if (flags & BDRV_REQ_COPY_ON_READ) {
+      flags &= ~BDRV_REQ_COPY_ON_READ;
+      const st = await bdrvIsAllocated(node, offset, bytes);
+      if (!st.allocated || st.pnum !== bytes) {
+        await copyOnReadv(node, offset, bytes, buf);
+        return;
+      }
+    }
     const maxTransfer = node.limits.maxTransfer || MAX_BOUNCE_BUFFER * 64;
     let done = 0;
     while (done < readable) {
@@ -172,6 +181,50 @@ async function alignedPreadv(node: BlockNode, offset: number, bytes: number, buf
     if (readable < bytes) buf.fill(0, readable);
   } finally {
     endRequest(node, tracked);
+  }
+}
+
+/**
+ * bdrv_co_do_copy_on_readv: read whole clusters; those not allocated in the node are read from
+ * below and written into it (zeroes as a zero write), then the caller's part is copied out.
+ */
+async function copyOnReadv(node: BlockNode, offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  const info = await node.drv.getInfo().catch(() => null);
+  const cluster = info?.clusterSize || node.limits.requestAlignment;
+  let clusterOffset = offset - (offset % cluster);
+  let clusterBytes = roundUp(offset + bytes, cluster) - clusterOffset;
+  let skip = offset - clusterOffset;
+  const maxTransfer = Math.min(node.limits.maxTransfer || BDRV_REQUEST_MAX_BYTES, BDRV_REQUEST_MAX_BYTES);
+  let progress = 0;
+  while (clusterBytes > 0) {
+    let allocated: boolean;
+    let pnum: number;
+    try {
+      const st = await bdrvIsAllocated(node, clusterOffset, Math.min(clusterBytes, maxTransfer));
+      allocated = st.allocated;
+      pnum = st.pnum;
+    } catch {
+      allocated = false;
+      pnum = Math.min(clusterBytes, maxTransfer);
+    }
+    if (!allocated && pnum === 0) break;
+    const want = Math.min(pnum - skip, bytes - progress);
+    if (!allocated) {
+      pnum = Math.min(pnum, MAX_BOUNCE_BUFFER);
+      const bounce = new Uint8Array(pnum);
+      await node.drv.preadv(clusterOffset, pnum, bounce, 0);
+      const ev = fireDebugEvent(node, 'cor_write');
+      if (ev) await ev;
+      if (bounce.every((b) => b === 0)) await doPwriteZeroes(node, clusterOffset, pnum, 0);
+      else await driverPwritev(node, clusterOffset, pnum, bounce, 0);
+      buf.set(bounce.subarray(skip, skip + Math.min(pnum - skip, bytes - progress)), progress);
+    } else if (want > 0) {
+      await node.drv.preadv(offset + progress, want, buf.subarray(progress, progress + want), 0);
+    }
+    clusterOffset += pnum;
+    clusterBytes -= pnum;
+    progress += pnum - skip;
+    skip = 0;
   }
 }
 

@@ -4,8 +4,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { BlockError } from '../block/index';
-import type { BlockHost, HostFile, HostOpenFlags } from '../block/index';
+import type { BlockHost, HostFile, HostOpenFlags, RawZlib } from '../block/index';
 
 const EIO = 5;
 
@@ -153,6 +154,8 @@ export class NodeBlockHost implements BlockHost {
     return new NodeHostFile(fd, this.options.syncIo);
   }
 
+  readonly zlib: RawZlib = nodeRawZlib;
+
   nextTurn(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));
   }
@@ -191,3 +194,20 @@ export class NodeBlockHost implements BlockHost {
     }
   }
 }
+
+/** qcow2's compression: raw deflate with a 4 KiB window (QEMU: windowBits -12, memLevel 9). */
+const nodeRawZlib: RawZlib = {
+  deflateRaw(src: Uint8Array): Uint8Array {
+    return zlib.deflateRawSync(src, { windowBits: 12, memLevel: 9 });
+  },
+  inflateRaw(src: Uint8Array, outBytes: number): Uint8Array | null {
+    try {
+      // Z_SYNC_FLUSH: the stored length is rounded up to sectors, so the input may be cut short
+      // or carry trailing bytes; what matters is a full cluster out (as QEMU checks).
+      const out = zlib.inflateRawSync(src, { windowBits: 12, finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: outBytes });
+      return out.length === outBytes ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : null;
+    } catch {
+      return null;
+    }
+  },
+};

@@ -94,6 +94,7 @@ export async function allocHostOffset(s: Qcow2State, offset: number, bytes: numb
       cur = dep;
       if (cur === 0) break;
       const copied = await handleCopied(s, start, clusterOffset, cur, metas);
+      if (copied && copied.bytes === 0) break;
       if (copied) {
         clusterOffset = copied.host;
         cur = copied.bytes;

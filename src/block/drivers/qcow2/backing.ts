@@ -7,16 +7,29 @@ import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import type { QDict } from '../../qdict';
 
-/** Host files whose backing chain is being opened right now: a chain that loops back is refused. */
-const opening = new Set<string>();
+/**
+ * Host files of the chain being opened right now. QEMU's image locks make a chain that comes
+ * back to a writable image fail ("Failed to get shared write lock"); a loop of read-only images
+ * is refused here too instead of recursing forever.
+ */
+const chain = new Map<string, { writable: boolean }>();
+
+/** The host file name under a node (its protocol node's filename). */
+function protocolFilename(file: BdrvChild): string {
+  let node: BlockNode = file.node;
+  while (node.primaryChild) node = node.primaryChild.node;
+  return node.filename;
+}
 
 /** bdrv_dirname: the directory of the protocol node under the image ("" for the current one). */
 function baseDirectory(file: BdrvChild): string {
-  let node: BlockNode = file.node;
-  while (node.primaryChild) node = node.primaryChild.node;
-  const name = node.filename;
+  const name = protocolFilename(file);
   const slash = name.lastIndexOf('/');
   return slash >= 0 ? name.slice(0, slash + 1) : '';
+}
+
+function normalise(name: string): string {
+  return name.replace(/^\.\//, '').replace(/\/\.\//g, '/');
 }
 
 /** path_has_protocol / path_is_absolute: names used as they are. */
@@ -46,18 +59,21 @@ export async function openBacking(
     ? usedAsIs(backingFile) ? backingFile : baseDirectory(file) + backingFile
     : undefined;
   if (backingFormat && !options.has('backing.driver') && typeof ref !== 'string') options.set('backing.driver', backingFormat);
-  const key = filename ?? '';
-  if (key && opening.has(key)) {
-    // QEMU fails here on the image lock the chain already holds.
-    throw new QemuError(`Could not open backing file: Failed to get shared "write" lock\nIs another process using the image [${backingFile}]?`, 11);
-  }
-  if (key) opening.add(key);
+  const self = normalise(protocolFilename(file));
+  const mine = !chain.has(self);
+  if (mine) chain.set(self, { writable: !node.readOnly });
   try {
+    const key = filename === undefined ? '' : normalise(filename);
+    const seen = key ? chain.get(key) : undefined;
+    if (seen?.writable) {
+      throw new QemuError(`Failed to get shared "write" lock\nIs another process using the image [${filename}]?`, 11);
+    }
+    if (seen) throw new QemuError(`Backing file chain loops back to '${filename}'`, 40 /* ELOOP */);
     return await ctx.openChild(node, options, 'backing', 'backing', { filename, readOnly: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new QemuError(`Could not open backing file: ${msg}`, toErrno(e));
   } finally {
-    if (key) opening.delete(key);
+    if (mine) chain.delete(self);
   }
 }

@@ -349,7 +349,8 @@ export function layoutNewQcow2(p: Qcow2CreateParams): Qcow2CreateLayout {
   sim.allocClusters(3 * cs);
 
   // Truncate to the size: grow the L1 table from nothing to its exact size.
-  const l1Size = sizeToL1(p.size, p.clusterBits);
+  // Extended L2 entries are 16 bytes, so an L2 table maps half as much.
+  const l1Size = p.extendedL2 ? Math.ceil(p.size / 2 ** (2 * p.clusterBits - 4)) : sizeToL1(p.size, p.clusterBits);
   if (l1Size > 0) {
     if (l1Size > QCOW_MAX_L1_SIZE / 8) throw new Qcow2TooLargeError('L1 table too large');
     const l1Offset = sim.allocClusters(l1Size * 8);

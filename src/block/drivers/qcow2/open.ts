@@ -6,6 +6,9 @@ import { EACCES, EFBIG, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '..
 import { OptionReader, type QDict } from '../../qdict';
 import {
   align8,
+  AUTOCLEAR_BITMAPS,
+  AUTOCLEAR_DATA_FILE_RAW,
+  AUTOCLEAR_MASK,
   be32,
   EXT_BACKING_FORMAT,
   EXT_BITMAPS,
@@ -29,7 +32,6 @@ import {
   QCOW_MAX_REFTABLE_SIZE,
   QCOW_MAX_SNAPSHOTS,
   type QcowHeader,
-  sizeToL1,
   V3_HEADER_LENGTH,
   V3_MIN_HEADER_LENGTH,
 } from './format';
@@ -60,6 +62,8 @@ export interface OpenedImage {
   backingFormat: string;
   unknownExtensions: HeaderExtension[];
   options: Qcow2Options;
+  /** The header must be rewritten once the driver is up (cleared autoclear bits). */
+  updateHeader: boolean;
 }
 
 async function read(file: BdrvChild, offset: number, bytes: number, what: string): Promise<Uint8Array> {
@@ -83,15 +87,17 @@ function validateTable(offset: number, entries: number, entryLen: number, maxByt
 }
 
 interface Extensions {
+  /** The bitmaps extension is stale (autoclear bit clear): the header is rewritten without it. */
+  dropBitmaps: boolean;
   backingFormat: string;
   featureNames: Map<string, string> | null;
   unknown: HeaderExtension[];
 }
 
 /** qcow2_read_extensions: walk the extensions between the header and `end`. */
-async function readExtensions(file: BdrvChild, start: number, end: number): Promise<Extensions> {
-  const out: Extensions = { backingFormat: '', featureNames: null, unknown: [] };
-  let offset = start;
+async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn: (text: string) => void): Promise<Extensions> {
+  const out: Extensions = { dropBitmaps: false, backingFormat: '', featureNames: null, unknown: [] };
+  let offset = h.headerLength;
   while (offset < end) {
     const ext = await read(file, offset, 8, `qcow2_read_extension: ERROR: pread fail from offset ${offset}`);
     const type = be32(ext, 0);
@@ -112,8 +118,24 @@ async function readExtensions(file: BdrvChild, start: number, end: number): Prom
         out.featureNames = parseFeatureTable(await read(file, offset, len, 'ERROR: ext_feature_table: Could not read table'));
         break;
       case EXT_CRYPTO_HEADER:
-      case EXT_DATA_FILE:
+        if (h.cryptMethod !== 2) fail('CRYPTO header extension only expected with LUKS encryption method');
+        out.unknown.unshift({ type, data: await read(file, offset, len, 'ERROR: unknown extension: Could not read data') });
+        break;
       case EXT_BITMAPS:
+        if (len !== 24) fail('bitmaps_ext: Invalid extension length');
+        if (!(h.autoclearFeatures % 2 ** 32 & AUTOCLEAR_BITMAPS)) {
+          warn(
+            h.version < 3
+              ? 'qemu-io: warning: This qcow2 v2 image contains bitmaps, but they may have been modified by a program without persistent bitmap support; so now they must all be considered inconsistent\n'
+              : 'qemu-io: warning: a program lacking bitmap support modified this file, so all bitmaps are now considered inconsistent\n',
+          );
+          warn("Some clusters may be leaked, run 'qemu-img check -r' on the image file to fix.");
+          out.dropBitmaps = true;
+          break;
+        }
+        out.unknown.unshift({ type, data: await read(file, offset, len, 'bitmaps_ext: Could not read ext header') });
+        break;
+      case EXT_DATA_FILE:
       default:
         // Kept to be written back unchanged; QEMU keeps them newest first.
         out.unknown.unshift({ type, data: await read(file, offset, len, 'ERROR: unknown extension: Could not read data') });
@@ -181,7 +203,7 @@ function readOptions(options: QDict, h: QcowHeader, readOnly: boolean, unmap: bo
 }
 
 /** qcow2_do_open up to (not including) the backing file: throws QEMU's message on bad images. */
-export async function readImage(file: BdrvChild, options: QDict, readOnly: boolean, unmap: boolean): Promise<OpenedImage> {
+export async function readImage(file: BdrvChild, options: QDict, readOnly: boolean, unmap: boolean, warn: (t: string) => void): Promise<OpenedImage> {
   const raw = await read(file, 0, V3_HEADER_LENGTH, 'Could not read qcow2 header');
   if (be32(raw, 0) !== QCOW_MAGIC) fail('Image is not in qcow2 format');
   const h = parseHeader(raw);
@@ -200,33 +222,35 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail('qcow2: Compression type incompatible feature bit must not be set');
   }
   if (h.compressionType !== 0 && !(h.incompatibleFeatures & INCOMPAT_COMPRESSION)) fail('qcow2: Compression type incompatible feature bit must be set');
-  const unknownIncompat = h.incompatibleFeatures - (h.incompatibleFeatures % 2 ** 32 & INCOMPAT_MASK);
+  const unknownIncompat = h.incompatibleFeatures - ((h.incompatibleFeatures % 2 ** 32) & INCOMPAT_MASK);
   if (unknownIncompat) {
-    const exts = await readExtensions(file, h.headerLength, extEnd).catch(() => null);
+    const exts = await readExtensions(file, h, extEnd, () => undefined).catch(() => null);
     fail(unsupportedFeatures(exts?.featureNames ?? null, unknownIncompat), ENOTSUP);
   }
   if (h.incompatibleFeatures & INCOMPAT_CORRUPT && !readOnly) fail('qcow2: Image is corrupt; cannot be opened read/write', EACCES);
-  // Features QEMU 7.2 has and blkstudio does not (yet): refused by name rather than misread.
-  if (h.incompatibleFeatures & INCOMPAT_EXTL2) fail('blkstudio does not support qcow2 images with extended L2 entries (extended_l2=on)', ENOTSUP);
-  if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) fail('blkstudio does not support qcow2 images with an external data file', ENOTSUP);
   if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
-  if (h.cryptMethod > 2) fail(`Unsupported encryption method: ${h.cryptMethod}`);
-  if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
   if (h.refcountTableClusters === 0) fail('Image does not contain a reference count table');
   validateTable(h.refcountTableOffset, h.refcountTableClusters, clusterSize, QCOW_MAX_REFTABLE_SIZE, 'Reference count table', clusterSize);
   validateTable(h.snapshotsOffset, h.nbSnapshots, SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE * QCOW_MAX_SNAPSHOTS, 'Snapshot table', clusterSize);
   validateTable(h.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
-  // Sizes above 2^53 cannot be computed with exactly here; QEMU's own limit (L1 index in an int) is far above that.
-  if (h.size > Number.MAX_SAFE_INTEGER || sizeToL1(h.size, h.clusterBits) > 0x7fffffff) fail('Image is too big', EFBIG);
-  if (h.l1Size < sizeToL1(h.size, h.clusterBits)) fail('L1 table is too small');
+  checkVirtualSize(raw, h);
   const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table') : new Uint8Array(0);
   const opts = readOptions(options, h, readOnly, unmap);
+  if (h.cryptMethod > 2) fail(`Unsupported encryption method ${h.cryptMethod | 0}`);
   const reftableBytes = h.refcountTableClusters * clusterSize;
   const rawTable = await read(file, h.refcountTableOffset, reftableBytes, 'Could not initialize refcount handling');
   const reftable = new Float64Array(reftableBytes / 8);
   // REFT_OFFSET_MASK keeps bits 9..63.
   for (let i = 0; i < reftable.length; i++) reftable[i] = be32(rawTable, i * 8) * 2 ** 32 + ((be32(rawTable, i * 8 + 4) & 0xfffffe00) >>> 0);
-  const exts = await readExtensions(file, h.headerLength, extEnd);
+  const exts = await readExtensions(file, h, extEnd, warn);
+  const hasDataFileExt = exts.unknown.some((e) => e.type === EXT_DATA_FILE);
+  if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) {
+    if (!hasDataFileExt && !options.has('data-file')) fail("'data-file' is required for this image");
+  } else if (h.autoclearFeatures % 2 ** 32 & AUTOCLEAR_DATA_FILE_RAW) {
+    fail('data-file-raw requires a data file');
+  }
+  if (h.cryptMethod === 2 && !exts.unknown.some((e) => e.type === EXT_CRYPTO_HEADER)) fail('Missing CRYPTO header for crypt method 2');
+  if (h.cryptMethod !== 0 && !options.has('encrypt.key-secret')) fail("Parameter 'encrypt.key-secret' is required for cipher");
   let backingFile = '';
   if (h.backingFileOffset !== 0) {
     const len = h.backingFileSize;
@@ -235,8 +259,58 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     const nul = name.indexOf(0);
     backingFile = new TextDecoderLike().decode(nul >= 0 ? name.subarray(0, nul) : name);
   }
-  if (h.nbSnapshots > 0) fail('blkstudio does not support qcow2 images with internal snapshots yet', ENOTSUP);
-  return { header: h, l1, reftable, backingFile, backingFormat: exts.backingFormat, unknownExtensions: exts.unknown, options: opts };
+  await readSnapshots(file, h);
+  // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
+  if (h.incompatibleFeatures & INCOMPAT_EXTL2) fail('blkstudio does not support qcow2 images with extended L2 entries (extended_l2=on)', ENOTSUP);
+  if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) fail('blkstudio does not support qcow2 images with an external data file', ENOTSUP);
+  if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
+  // Unknown autoclear bits are cleared (and the header rewritten) when the image may be written.
+  // Bitmaps are not kept up to date here, so a writer clears their bit (the spec's autoclear rule).
+  const knownAutoclear = (h.autoclearFeatures % 2 ** 32) & AUTOCLEAR_MASK & (readOnly ? AUTOCLEAR_MASK : ~AUTOCLEAR_BITMAPS);
+  const updateHeader = !readOnly && (h.autoclearFeatures !== knownAutoclear || exts.dropBitmaps);
+  if (updateHeader) h.autoclearFeatures = knownAutoclear;
+  return { header: h, l1, reftable, backingFile, backingFormat: exts.backingFormat, unknownExtensions: exts.unknown, options: opts, updateHeader };
+}
+
+/**
+ * The virtual size as QEMU sees it: size_to_l1 wraps in 64 bits, and a size past INT64_MAX
+ * sectors cannot be a disk. Sizes that JS cannot hold exactly are refused after QEMU's checks.
+ */
+function checkVirtualSize(raw: Uint8Array, h: QcowHeader): void {
+  const size = (BigInt(be32(raw, 24)) << 32n) | BigInt(be32(raw, 28));
+  const shift = BigInt(h.clusterBits + h.clusterBits - 3);
+  const l1Index = ((size + (1n << shift) - 1n) & ((1n << 64n) - 1n)) >> shift;
+  if (l1Index > 0x7fffffffn) fail('Image is too big', EFBIG);
+  if (BigInt(h.l1Size) < l1Index) fail('L1 table is too small');
+  if (size >= 1n << 63n) fail('Could not refresh total sector count: File too large', EFBIG);
+  if (size > BigInt(Number.MAX_SAFE_INTEGER)) fail('blkstudio cannot open qcow2 images larger than 8 PiB', EFBIG);
+}
+
+/** sizeof(QCowSnapshotExtraData), QCOW_MAX_SNAPSHOT_EXTRA_DATA and QCOW_MAX_SNAPSHOTS_SIZE. */
+const SNAPSHOT_EXTRA_SIZE = 24;
+const MAX_SNAPSHOT_EXTRA_DATA = 1024;
+const MAX_SNAPSHOTS_SIZE = 1024 * QCOW_MAX_SNAPSHOTS;
+
+/** qcow2_read_snapshots: walk the snapshot table the way QEMU validates it. */
+async function readSnapshots(file: BdrvChild, h: QcowHeader): Promise<void> {
+  let offset = h.snapshotsOffset;
+  for (let i = 0; i < h.nbSnapshots; i++) {
+    offset = Math.ceil(offset / 8) * 8;
+    const sh = await read(file, offset, SNAPSHOT_HEADER_SIZE, 'Failed to read snapshot table');
+    offset += SNAPSHOT_HEADER_SIZE;
+    const idSize = (sh[12] << 8) | sh[13];
+    const nameSize = (sh[14] << 8) | sh[15];
+    const extraSize = be32(sh, 36);
+    if (extraSize > MAX_SNAPSHOT_EXTRA_DATA) {
+      fail(`Too much extra metadata in snapshot table entry ${i}\nYou can force-remove this extra metadata with qemu-img check -r all`, EFBIG);
+    }
+    offset += Math.min(SNAPSHOT_EXTRA_SIZE, extraSize);
+    if (extraSize > SNAPSHOT_EXTRA_SIZE) offset += extraSize - SNAPSHOT_EXTRA_SIZE;
+    offset += idSize + nameSize;
+    if (offset - h.snapshotsOffset > MAX_SNAPSHOTS_SIZE) {
+      fail(`Snapshot table is too big\nYou can force-remove all ${h.nbSnapshots - i} overhanging snapshots with qemu-img check -r all`, EFBIG);
+    }
+  }
 }
 
 /** UTF-8 decoding without DOM or Node globals (the engine may use neither). */

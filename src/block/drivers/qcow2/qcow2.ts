@@ -27,6 +27,7 @@ import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, QCOW_MAGIC } from './format';
 import { getHostOffset, growL1Table } from './l1-l2';
 import { openBacking } from './backing';
 import { QCOW2_RUNTIME_OPTIONS, readImage } from './open';
+import { refcountOf } from './refcount';
 import { Qcow2State } from './state';
 import { shrinkImage } from './truncate';
 
@@ -215,11 +216,19 @@ class Qcow2Driver implements DriverInstance {
     });
   }
 
-  /** qcow2_co_block_status. */
+  private preallocationChecked = false;
+
+  /** qcow2_co_block_status (the first call also runs QEMU's metadata preallocation probe). */
   async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
     const s = this.s;
     s.checkAlive();
-    const m = await this.locked(() => getHostOffset(s, offset, Math.min(bytes, 0x7fffffff)));
+    const m = await this.locked(async () => {
+      if (!this.preallocationChecked) {
+        this.preallocationChecked = true;
+        await detectMetadataPreallocation(s).catch(() => undefined);
+      }
+      return getHostOffset(s, offset, Math.min(bytes, 0x7fffffff));
+    });
     let status = 0;
     let map: number | undefined;
     let file: BdrvChild | undefined;
@@ -233,8 +242,9 @@ class Qcow2Driver implements DriverInstance {
     return { status, pnum: m.bytes, map, file };
   }
 
+  /** bs->total_sectors: the header's size rounded down to whole sectors. */
   getLength(): Promise<number> {
-    return Promise.resolve(this.s.size);
+    return Promise.resolve(Math.floor(this.s.size / 512) * 512);
   }
 
   /** qcow2_co_truncate (preallocation off). */
@@ -336,6 +346,16 @@ class Qcow2Driver implements DriverInstance {
   }
 }
 
+/**
+ * qcow2_detect_metadata_preallocation: counts referenced clusters of the file. Only its side
+ * effects matter here (it reports refcount structures that are corrupt), as QEMU's answer only
+ * tunes block status for preallocated images.
+ */
+async function detectMetadataPreallocation(s: Qcow2State): Promise<void> {
+  const end = Math.ceil((await s.file.getLength()) / s.clusterSize);
+  for (let i = 0; i < end; i++) await refcountOf(s, i);
+}
+
 /** bdrv_block_status_above from a node down its backing chain (zero where nothing is allocated). */
 async function bdrvBlockStatusAbove(node: BlockNode, offset: number, bytes: number): Promise<BlockStatus> {
   let n = bytes;
@@ -353,13 +373,18 @@ async function bdrvBlockStatusAbove(node: BlockNode, offset: number, bytes: numb
 
 async function openQcow2(node: BlockNode, options: QDict, ctx: OpenContext): Promise<DriverInstance> {
   const file = await ctx.openChild(node, options, 'file', 'file', { protocolOnly: true });
-  const img = await readImage(file, options, node.readOnly, node.flags.unmap);
   const stderr = (text: string) => ctx.warn(text);
+  const img = await readImage(file, options, node.readOnly, node.flags.unmap, stderr);
   const s = new Qcow2State(file, null, img.header, img.l1, img.reftable, node.readOnly, stderr, img.options);
   s.backingFile = img.backingFile;
   s.backingFormat = img.backingFormat;
   s.unknownExtensions = img.unknownExtensions;
   s.backing = await openBacking(node, options, ctx, file, img.backingFile, img.backingFormat);
+  if (img.updateHeader) {
+    await s.updateHeader().catch((e) => {
+      throw new QemuError(`Could not update qcow2 header: ${strerror(toErrno(e))}`, toErrno(e));
+    });
+  }
   return new Qcow2Driver(s, node, ctx.host.zlib);
 }
 

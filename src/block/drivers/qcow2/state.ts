@@ -258,7 +258,10 @@ export class Qcow2State implements CacheHost {
    * bit) and makes the node unusable. Resolves to the EIO the caller throws.
    */
   async corruption(message: string, fatal = true): Promise<BlockError> {
-    if (this.signaledCorruption && (!fatal || (this.header.incompatibleFeatures & INCOMPAT_CORRUPT) !== 0)) fatal = false;
+    // A read-only image is never marked (nothing may be written to it) and stays usable.
+    if (this.readOnly) fatal = false;
+    // Once reported, later events are suppressed (a fatal one still marks a writable image).
+    if (this.signaledCorruption && (!fatal || (this.header.incompatibleFeatures & INCOMPAT_CORRUPT) !== 0)) return new BlockError(EIO);
     if (fatal) {
       this.stderr(`qcow2: Marking image as corrupt: ${message}; further corruption events will be suppressed\n`);
     } else {
@@ -278,7 +281,8 @@ export class Qcow2State implements CacheHost {
   async updateHeader(): Promise<void> {
     const h: QcowHeader = {
       ...this.header,
-      size: this.size,
+      // bs->total_sectors * 512: a size that is not a multiple of 512 is rounded down.
+      size: Math.floor(this.size / 512) * 512,
       l1Size: this.l1Size,
       l1TableOffset: this.l1TableOffset,
       refcountTableOffset: this.refcountTableOffset,
