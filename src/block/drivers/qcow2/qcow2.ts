@@ -99,49 +99,72 @@ class Qcow2Driver implements DriverInstance {
     }
   }
 
-  /** qcow2_co_pwritev_part: allocate (lock held), write the data, link the new clusters. */
+  /**
+   * qcow2_co_pwritev_part: allocate a chunk (lock held), write its data, link it. As in QEMU,
+   * whose chunk tasks run in parallel, a chunk is linked only after the next chunk has been
+   * allocated and written: what reaches the disk when an allocation fails midway matches.
+   */
   async pwritev(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
     const s = this.s;
     s.checkAlive();
-    for (let done = 0; done < bytes; ) {
+    let pending: { t: WriteTarget; error: unknown } | null = null;
+    let failure: unknown = null;
+    for (let done = 0; done < bytes && failure === null; ) {
       const at = offset + done;
       let target: WriteTarget | null = null;
-      await this.locked(async () => {
-        try {
-          target = await allocHostOffset(s, at, bytes - done);
-          await s.preWriteOverlapCheck(0, target.host, target.bytes);
-        } catch (e) {
-          if (target) await handleL2Meta(s, target.metas, false);
-          throw e;
-        }
-      });
+      try {
+        await this.locked(async () => {
+          try {
+            target = await allocHostOffset(s, at, bytes - done);
+            await s.preWriteOverlapCheck(0, target.host, target.bytes);
+          } catch (e) {
+            if (target) await handleL2Meta(s, target.metas, false);
+            throw e;
+          }
+        });
+      } catch (e) {
+        failure = e;
+        break;
+      }
       const t = target as unknown as WriteTarget;
-      await this.writeTask(t, at, t.bytes === bytes ? buf : buf.subarray(done, done + t.bytes));
+      const error = await this.writeData(t, at, t.bytes === bytes ? buf : buf.subarray(done, done + t.bytes));
+      if (pending) failure = await this.linkTask(pending.t, pending.error);
+      pending = { t, error };
       done += t.bytes;
     }
+    if (pending) {
+      const last = await this.linkTask(pending.t, pending.error);
+      failure ??= last;
+    }
+    if (failure) throw failure;
   }
 
-  /** qcow2_co_pwritev_task: zero-fill or merge the COW, write the data, then update the L2 table. */
-  private async writeTask(t: WriteTarget, offset: number, data: Uint8Array): Promise<void> {
+  /** qcow2_co_pwritev_task, first half: zero-fill or merge the COW, write the data. Returns the error. */
+  private async writeData(t: WriteTarget, offset: number, data: Uint8Array): Promise<unknown> {
     const s = this.s;
-    let failure: unknown = null;
     try {
       await handleAllocSpace(s, t.metas);
       if (!mergeCow(offset, t.bytes, data, t.metas)) {
         if (s.file.wants('write_aio')) await s.file.debugEvent('write_aio', { op: 'write', offset, bytes: t.bytes });
         await s.file.pwritev(t.host, t.bytes, data);
       }
+      return null;
     } catch (e) {
-      failure = e;
+      return e;
     }
+  }
+
+  /** qcow2_co_pwritev_task, second half: link the chunk's clusters (or give them back). Returns the error. */
+  private async linkTask(t: WriteTarget, writeError: unknown): Promise<unknown> {
+    let failure = writeError;
     await this.locked(async () => {
       try {
-        await handleL2Meta(s, t.metas, failure === null);
+        await handleL2Meta(this.s, t.metas, failure === null);
       } catch (e) {
         failure ??= e;
       }
     });
-    if (failure) throw failure;
+    return failure;
   }
 
   /** qcow2_co_pwrite_zeroes: whole clusters become zero clusters; a partial one only if the rest reads as zero. */
