@@ -355,6 +355,23 @@ async function linkL2(s: Qcow2State, m: L2Meta): Promise<void> {
   if (!m.keepOldClusters) for (const [hi, lo] of old) await freeAnyCluster(s, hi, lo, 'never');
 }
 
+/** An allocation made outside a write (preallocation): link `n` clusters at `host` for `guest`. */
+export async function linkAllocation(s: Qcow2State, guest: number, host: number, n: number, cowStartBytes: number): Promise<void> {
+  const m: L2Meta = {
+    allocOffset: host,
+    offset: guest,
+    nbClusters: n,
+    keepOldClusters: false,
+    cowStart: { offset: 0, nbBytes: cowStartBytes },
+    cowEnd: { offset: n * s.clusterSize, nbBytes: 0 },
+    skipCow: false,
+    data: null,
+    done: Promise.resolve(),
+    finish: () => undefined,
+  };
+  await linkL2(s, m);
+}
+
 /** qcow2_alloc_cluster_abort: give back clusters of an allocation that will not be linked. */
 async function abortAllocation(s: Qcow2State, m: L2Meta): Promise<void> {
   if (!m.keepOldClusters) await freeClusters(s, m.allocOffset, m.nbClusters * s.clusterSize, 'never');

@@ -29,6 +29,7 @@ import { openBacking } from './backing';
 import { QCOW2_RUNTIME_OPTIONS, readImage } from './open';
 import { refcountOf } from './refcount';
 import { Qcow2State } from './state';
+import { preallocateGrowth } from './preallocate';
 import { shrinkImage } from './truncate';
 
 class Qcow2Driver implements DriverInstance {
@@ -270,21 +271,22 @@ class Qcow2Driver implements DriverInstance {
     return Promise.resolve(Math.floor(this.s.size / 512) * 512);
   }
 
-  /** qcow2_co_truncate (preallocation off). */
+  /** qcow2_co_truncate. */
   async truncate(offset: number, _exact: boolean, prealloc: PreallocMode): Promise<void> {
     const s = this.s;
     s.checkAlive();
-    if (prealloc !== 'off') throw new QemuError(`Unsupported preallocation mode '${prealloc}'`, ENOTSUP);
     if (offset % 512) throw new QemuError('The new size must be a multiple of 512', EINVAL);
     await this.locked(async () => {
       const old = s.size;
       const newL1 = Math.ceil(offset / 2 ** (s.clusterBits + s.l2Bits));
       if (offset < old) {
+        if (prealloc !== 'off') throw new QemuError("Preallocation can't be used for shrinking an image", EINVAL);
         await shrinkImage(s, offset, newL1);
       } else {
         await growL1Table(s, newL1, true).catch((e) => {
           throw new QemuError(`Failed to grow the L1 table: ${strerror(toErrno(e))}`, toErrno(e));
         });
+        await preallocateGrowth(s, old, offset, prealloc);
       }
       const data = new Uint8Array(8);
       data[0] = Math.floor(offset / 2 ** 56);

@@ -4,7 +4,8 @@ import { QemuError, strerror, toErrno } from '../../errors';
 import { clusterDiscard } from './discard';
 import { entryOffset } from './format';
 import { setL1 } from './l1-l2';
-import { fire, freeClusters, refcountOf } from './refcount';
+import { lastUsedCluster } from './preallocate';
+import { fire, freeClusters } from './refcount';
 import type { Qcow2State } from './state';
 
 function wrap(prefix: string) {
@@ -41,8 +42,7 @@ export async function shrinkImage(s: Qcow2State, offset: number, newL1Size: numb
   await shrinkL1Table(s, newL1Size).catch(wrap('Failed to reduce the number of L2 tables'));
   // qcow2_get_last_cluster: the file ends after the last cluster still referenced.
   const fileSize = await s.file.getLength();
-  let last = Math.ceil(fileSize / s.clusterSize) - 1;
-  while (last >= 0 && (await refcountOf(s, last)) === 0) last--;
+  const last = await lastUsedCluster(s, fileSize);
   if ((last + 1) * s.clusterSize < fileSize) {
     await s.file.truncate((last + 1) * s.clusterSize, false, 'off').catch((e) => {
       s.stderr(`qemu-io: warning: Failed to truncate the tail of the image: ${strerror(toErrno(e))}\n`);
