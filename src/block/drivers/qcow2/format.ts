@@ -289,7 +289,7 @@ export function parseCompressed(hi: number, lo: number, layout: CompressedLayout
 /** An L2 entry for a compressed cluster at `offset` with `sectorsMinusOne` additional sectors. */
 export function compressedEntry(offset: number, sectorsMinusOne: number, layout: CompressedLayout): [hi: number, lo: number] {
   const s = layout.shift - 32;
-  const hi = (HI_COMPRESSED | (sectorsMinusOne << s) | Math.floor(offset / 2 ** 32)) >>> 0;
+  const hi = (HI_COMPRESSED | ((sectorsMinusOne & layout.sizeMask) << s) | Math.floor(offset / 2 ** 32)) >>> 0;
   return [hi, offset >>> 0];
 }
 
