@@ -52,6 +52,22 @@ export class Qcow2Cache {
     return this.doGet(offset, true);
   }
 
+  /** A cache hit without a promise (the hot path of every mapped read and write); -1 on a miss. */
+  lookup(offset: number): number {
+    if (offset % this.tableSize !== 0) return -1;
+    const size = this.size;
+    const start = ((offset / this.tableSize) * 4) % size;
+    let i = start;
+    do {
+      if (this.offsets[i] === offset) {
+        this.refs[i]++;
+        return i;
+      }
+      if (++i === size) i = 0;
+    } while (i !== start);
+    return -1;
+  }
+
   /** qcow2_cache_get_empty: an entry for a table that is about to be overwritten entirely. */
   getEmpty(offset: number): Promise<number> {
     return this.doGet(offset, false);

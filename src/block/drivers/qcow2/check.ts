@@ -5,6 +5,7 @@
 // app and `blkstudio img check` use it alike. Messages are QEMU 7.2's stderr lines, in order.
 
 import {
+  AUTOCLEAR_MASK,
   be32,
   be64,
   clusterType,
@@ -12,6 +13,7 @@ import {
   getRefcount,
   HI_COPIED,
   HI_OFFSET_MASK,
+  INCOMPAT_COMPRESSION,
   INCOMPAT_CORRUPT,
   INCOMPAT_DIRTY,
   INCOMPAT_EXTL2,
@@ -27,7 +29,6 @@ import {
   QCOW_MAX_REFTABLE_SIZE,
   QCOW_MAX_SNAPSHOTS,
   setRefcount,
-  sizeToL1,
   type QcowHeader,
 } from './format';
 
@@ -62,6 +63,8 @@ export interface CheckResult {
   failedErrno?: number;
   /** An error_report line printed before "Check failed" (without "qemu-img: "). */
   failedReport?: string;
+  /** The repair happened (its summary is printed) but the re-check failed. */
+  failedAfterRepair?: boolean;
 }
 
 export interface CheckOptions {
@@ -114,18 +117,24 @@ interface Image {
   l2Size: number;
   l2EntryBytes: number;
   extL2: boolean;
+  /** Refcount table entries masked to their offset (REFT_OFFSET_MASK). */
   reftable: number[];
+  /** Their low 32 bits as stored, for exact reserved-bit and alignment checks. */
+  reftableLo: number[];
+  reftableHi: number[];
   l1: number[][]; // [hi, lo]
   snapshots: Snapshot[];
   snapshotsSize: number;
+  snapshotsOffsetLo: number;
   signaledCorruption: boolean;
   /** A fatal corruption was signalled: QEMU drops the driver, nothing more is written. */
   fatal: boolean;
 }
 
-function validateTable(offset: number, entries: number, entryLen: number, maxBytes: number, cs: number, name: string): void {
+/** qcow2_validate_table; `lo` is the offset's low 32 bits as stored (exact alignment). */
+function validateTable(offset: number, lo: number, entries: number, entryLen: number, maxBytes: number, cs: number, name: string): void {
   if (entries > maxBytes / entryLen) throw new Qcow2OpenError(`${name} too large`);
-  if (offset % cs !== 0 || offset + entries * entryLen > Number.MAX_SAFE_INTEGER) throw new Qcow2OpenError(`${name} offset invalid`);
+  if (offset + entries * entryLen > 2 ** 63 - 1 || lo & (cs - 1)) throw new Qcow2OpenError(`${name} offset invalid`);
 }
 
 /** The subset of qcow2_open's header checks a check needs, with QEMU's messages. */
@@ -140,33 +149,49 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     if (h.headerLength < 104) throw new Qcow2OpenError('qcow2 header too short');
     if (h.headerLength > cs) throw new Qcow2OpenError('qcow2 header exceeds cluster size');
   }
+  // validate_compression_type (1 is zstd, which Debian's QEMU has).
+  if (h.compressionType > 1) throw new Qcow2OpenError(`qcow2: unknown compression type: ${h.compressionType}`);
+  if (h.compressionType === 0 && h.incompatibleFeatures & INCOMPAT_COMPRESSION) {
+    throw new Qcow2OpenError('qcow2: Compression type incompatible feature bit must not be set');
+  }
+  if (h.compressionType !== 0 && !(h.incompatibleFeatures & INCOMPAT_COMPRESSION)) {
+    throw new Qcow2OpenError('qcow2: Invalid compression type: incompatible feature bit must be set');
+  }
   if (h.backingFileOffset > cs) throw new Qcow2OpenError('Invalid backing file offset');
-  if (h.incompatibleFeatures & ~31) throw new Qcow2OpenError(`Unsupported qcow2 feature(s): Unknown incompatible feature: ${hex(h.incompatibleFeatures & ~31)}`);
+  const unknown = be32(head, 72) * 2 ** 32 + ((be32(head, 76) & ~31) >>> 0);
+  if (h.version >= 3 && unknown) throw new Qcow2OpenError(`Unsupported qcow2 feature(s): Unknown incompatible feature: ${hex(unknown)}`);
   if (h.refcountOrder > 6) throw new Qcow2OpenError('Reference count entry width too large; may not exceed 64 bits');
   if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
   const extL2 = (h.incompatibleFeatures & INCOMPAT_EXTL2) !== 0;
   const l2EntryBytes = extL2 ? 16 : 8;
   const reftableEntries = (h.refcountTableClusters * cs) / 8;
-  validateTable(h.refcountTableOffset, reftableEntries, 8, QCOW_MAX_REFTABLE_SIZE, cs, 'Reference count table');
-  if (h.nbSnapshots > QCOW_MAX_SNAPSHOTS) throw new Qcow2OpenError('Too many snapshots');
-  validateTable(h.snapshotsOffset, h.nbSnapshots, 40, QCOW_MAX_SNAPSHOTS * 1024, cs, 'Snapshot table');
-  if (h.l1Size > QCOW_MAX_L1_SIZE / 8) throw new Qcow2OpenError('Active L1 table too large');
+  validateTable(h.refcountTableOffset, be32(head, 52), h.refcountTableClusters, cs, QCOW_MAX_REFTABLE_SIZE, cs, 'Reference count table');
+  // (The snapshot table is validated by the check itself: QEMU skips it when opening to check.)
+  validateTable(h.l1TableOffset, be32(head, 44), h.l1Size, 8, QCOW_MAX_L1_SIZE, cs, 'Active L1 table');
   const l2Bits = h.clusterBits - (extL2 ? 4 : 3);
-  if (h.l1Size < Math.ceil(h.size / 2 ** (h.clusterBits + l2Bits)) || (!extL2 && h.l1Size < sizeToL1(h.size, h.clusterBits))) {
-    throw new Qcow2OpenError('L1 table is too small');
-  }
-  validateTable(h.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, cs, 'Active L1 table');
+  const l1Needed = Math.ceil(h.size / 2 ** (h.clusterBits + l2Bits));
+  if (l1Needed > 0x7fffffff) throw new Qcow2OpenError('Image is too big');
+  if (h.l1Size < l1Needed) throw new Qcow2OpenError('L1 table is too small');
 
   const rt = await read(h.refcountTableOffset, reftableEntries * 8);
   const reftable: number[] = [];
-  for (let i = 0; i < reftableEntries; i++) reftable.push(be64(rt, i * 8));
+  const reftableLo: number[] = [];
+  const reftableHi: number[] = [];
+  for (let i = 0; i < reftableEntries; i++) {
+    const lo = be32(rt, i * 8 + 4);
+    reftableHi.push(be32(rt, i * 8));
+    reftable.push(be32(rt, i * 8) * 2 ** 32 + ((lo & 0xfffffe00) >>> 0));
+    reftableLo.push(lo);
+  }
   const l1Bytes = await read(h.l1TableOffset, h.l1Size * 8);
   const l1: number[][] = [];
   for (let i = 0; i < h.l1Size; i++) l1.push([be32(l1Bytes, i * 8), be32(l1Bytes, i * 8 + 4)]);
 
   const snapshots: Snapshot[] = [];
   let at = h.snapshotsOffset;
-  for (let i = 0; i < h.nbSnapshots; i++) {
+  const snapshotsOffsetLo = be32(head, 68);
+  const snapshotTableValid = h.nbSnapshots <= QCOW_MAX_SNAPSHOTS && !(snapshotsOffsetLo & (cs - 1)) && h.snapshotsOffset < 2 ** 63;
+  for (let i = 0; snapshotTableValid && i < h.nbSnapshots; i++) {
     const e = await read(at, 40);
     const idLen = (e[12] << 8) | e[13];
     const nameLen = (e[14] << 8) | e[15];
@@ -187,6 +212,9 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     l2EntryBytes,
     extL2,
     reftable,
+    reftableLo,
+    reftableHi,
+    snapshotsOffsetLo,
     l1,
     snapshots,
     snapshotsSize: at - h.snapshotsOffset,
@@ -238,11 +266,11 @@ class Checker {
   }
 
   /** qcow2_inc_refcounts_imrt. */
-  incRefcounts(offset: number, size: number): void {
+  incRefcounts(offset: number, size: number, offsetHex = hex(offset)): void {
     const cs = this.img.cs;
     if (size <= 0) return;
     if (offset + size - this.file.size >= cs) {
-      this.msg(`ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x${hex(offset)} size 0x${hex(size)}`);
+      this.msg(`ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x${offsetHex} size 0x${hex(size)}`);
       this.res.corruptions++;
       return;
     }
@@ -272,10 +300,10 @@ class Checker {
     const img = this.img;
     const t = Math.floor(cluster / 2 ** img.rbBits);
     if (t >= img.reftable.length) return 0;
-    const blockOffset = img.reftable[t] - (img.reftable[t] % 512); // REFT_OFFSET_MASK
+    const blockOffset = img.reftable[t];
     if (!blockOffset) return 0;
-    if (blockOffset % img.cs) {
-      await this.signalCorruption(`Refblock offset 0x${hex(blockOffset)} unaligned (reftable index: ${altHex(t)})`);
+    if (img.reftableLo[t] & (img.cs - 1) & ~0x1ff) {
+      await this.signalCorruption(`Refblock offset 0x${entryHex(img.reftableHi[t], img.reftableLo[t] & 0xfffffe00)} unaligned (reftable index: ${altHex(t)})`);
       return undefined;
     }
     const block = await this.refblock(blockOffset);
@@ -331,9 +359,7 @@ class Checker {
       switch (type) {
         case 'compressed': {
           if (hi & HI_COPIED) {
-            const s = layout.shift - 32;
-            const off = (hi & ((1 << s) - 1)) * 2 ** 32 + (lo >>> 0);
-            this.msg(`ERROR: coffset=0x${hex(off)}: copied flag must never be set for compressed clusters`);
+            this.msg(`ERROR: coffset=0x${entryHex(hi & ((1 << (layout.shift - 32)) - 1), lo)}: copied flag must never be set for compressed clusters`);
             hi = (hi & ~HI_COPIED) >>> 0;
             this.res.corruptions++;
           }
@@ -343,7 +369,9 @@ class Checker {
             break;
           }
           const c = parseCompressed(hi, lo, layout);
-          this.incRefcounts(c.offset, c.size);
+          // Offsets can exceed 2^53: the size and the printed offset come from the exact halves.
+          const sectors = ((hi >>> (layout.shift - 32)) & layout.sizeMask) + 1;
+          this.incRefcounts(c.offset, sectors * 512 - (lo & 511), entryHex(hi & ((1 << (layout.shift - 32)) - 1), lo));
           if (fragInfo) {
             this.res.allocatedClusters++;
             this.res.compressedClusters++;
@@ -354,16 +382,26 @@ class Checker {
         case 'zero-alloc':
         case 'normal': {
           const offset = (hi & HI_OFFSET_MASK) * 2 ** 32 + ((lo & LO_OFFSET_MASK) >>> 0);
+          const offHex = entryHex(hi & HI_OFFSET_MASK, lo & LO_OFFSET_MASK);
           if (img.extL2 && ((bitmapHi & bitmapLo) >>> 0) !== 0) {
             this.res.corruptions++;
-            this.msg(`ERROR offset=${hex(offset)}: Allocated cluster has corrupted subcluster allocation bitmap`);
+            this.msg(`ERROR offset=${offHex}: Allocated cluster has corrupted subcluster allocation bitmap`);
           }
-          if (offset % img.cs) {
+          if (lo & LO_OFFSET_MASK & (img.cs - 1)) {
             this.res.corruptions++;
             const containsData = img.extL2 ? bitmapLo !== 0 : !(lo & LO_ZERO);
             if (!containsData) {
-              this.msg(`${fixErrors ? 'Repairing' : 'ERROR'} offset=${hex(offset)}: Preallocated cluster is not properly aligned; L2 entry corrupted.`);
+              this.msg(`${fixErrors ? 'Repairing' : 'ERROR'} offset=${offHex}: Preallocated cluster is not properly aligned; L2 entry corrupted.`);
               if (fixErrors) {
+                try {
+                  await this.overlapCheck(l2Offset + o, img.l2EntryBytes, fragInfo);
+                } catch (e) {
+                  if (e instanceof CheckFailure) {
+                    this.msg('ERROR: Overlap check failed');
+                    this.res.checkErrors++;
+                  }
+                  throw e;
+                }
                 const e = new Uint8Array(img.l2EntryBytes);
                 putBe32(e, 4, LO_ZERO);
                 await this.doWrite(l2Offset + o, e);
@@ -372,7 +410,7 @@ class Checker {
                 continue;
               }
             } else {
-              this.msg(`ERROR offset=${hex(offset)}: Data cluster is not properly aligned; L2 entry corrupted.`);
+              this.msg(`ERROR offset=${offHex}: Data cluster is not properly aligned; L2 entry corrupted.`);
             }
           }
           if (fragInfo) {
@@ -380,7 +418,7 @@ class Checker {
             if (nextContiguous && offset !== nextContiguous) this.res.fragmentedClusters++;
             nextContiguous = offset + img.cs;
           }
-          this.incRefcounts(offset, img.cs);
+          this.incRefcounts(offset, img.cs, offHex);
           break;
         }
         case 'zero-plain':
@@ -405,14 +443,15 @@ class Checker {
       const lo = be32(l1, i * 8 + 4);
       if (!hi && !lo) continue;
       // L1E_RESERVED_MASK: bits 1..8 and 56..62.
-      if ((hi & 0x7f000000) !== 0 || (lo & 0x1fe) !== 0) {
+      if ((hi & 0x7f000000) !== 0 || (lo & 0x1ff) !== 0) {
         this.msg(`ERROR found L1 entry with reserved bits set: ${entryHex(hi, lo)}`);
         this.res.corruptions++;
       }
       const l2Offset = (hi & HI_OFFSET_MASK) * 2 ** 32 + ((lo & LO_OFFSET_MASK) >>> 0);
-      this.incRefcounts(l2Offset, this.img.cs);
-      if (l2Offset % this.img.cs) {
-        this.msg(`ERROR l2_offset=${hex(l2Offset)}: Table is not cluster aligned; L1 entry corrupted`);
+      const l2Hex = entryHex(hi & HI_OFFSET_MASK, lo & LO_OFFSET_MASK);
+      this.incRefcounts(l2Offset, this.img.cs, l2Hex);
+      if (lo & LO_OFFSET_MASK & (this.img.cs - 1)) {
+        this.msg(`ERROR l2_offset=${l2Hex}: Table is not cluster aligned; L1 entry corrupted`);
         this.res.corruptions++;
       }
       await this.checkL2(l2Offset, fragInfo, fixErrors);
@@ -441,16 +480,15 @@ class Checker {
     this.incRefcounts(img.h.refcountTableOffset, img.reftable.length * 8);
 
     for (let i = 0; i < img.reftable.length; i++) {
-      const entry = img.reftable[i];
-      const offset = entry - (entry % 512);
+      const offset = img.reftable[i];
       const cluster = Math.floor(offset / img.cs);
-      if (entry % 512) {
+      if (img.reftableLo[i] & 0x1ff) {
         this.msg(`ERROR refcount table entry ${i} has reserved bits set`);
         this.res.corruptions++;
         this.rebuild = true;
         continue;
       }
-      if (offset % img.cs) {
+      if (img.reftableLo[i] & (img.cs - 1)) {
         this.msg(`ERROR refcount block ${i} is not cluster aligned; refcount table entry corrupted`);
         this.res.corruptions++;
         this.rebuild = true;
@@ -515,17 +553,18 @@ class Checker {
   private async setStoredRefcount(cluster: number, value: number): Promise<void> {
     const img = this.img;
     const t = Math.floor(cluster / 2 ** img.rbBits);
-    const offset = img.reftable[t] - (img.reftable[t] % 512);
+    const offset = img.reftable[t];
     const block = await this.refblock(offset);
     setRefcount(block, cluster % 2 ** img.rbBits, img.order, value);
-    await this.doWrite(offset, block);
+    // After a fatal corruption QEMU's refcount cache is never written back.
+    if (!img.fatal) await this.doWrite(offset, block);
   }
 
   /**
    * qcow2_pre_write_overlap_check with QEMU's default ("cached") checks against the metadata
    * as opened: a hit marks the image corrupt and fails the write with EIO.
    */
-  private async overlapCheck(offset: number, size: number): Promise<void> {
+  private async overlapCheck(offset: number, size: number, ignoreActiveL2 = false): Promise<void> {
     const img = this.img;
     const cs = img.cs;
     const hits = (start: number, len: number) => len > 0 && start < offset + size && offset < start + len;
@@ -533,9 +572,9 @@ class Checker {
     let what: string | undefined;
     if (offset < cs) what = 'qcow2_header';
     else if (hits(img.h.l1TableOffset, img.h.l1Size * 8)) what = 'active L1 table';
-    else if (l2s.some((o) => hits(o, cs))) what = 'active L2 table';
+    else if (!ignoreActiveL2 && l2s.some((o) => hits(o, cs))) what = 'active L2 table';
     else if (hits(img.h.refcountTableOffset, img.h.refcountTableClusters * cs)) what = 'refcount table';
-    else if (img.reftable.some((e) => e - (e % 512) && hits(e - (e % 512), cs))) what = 'refcount block';
+    else if (img.reftable.some((e) => e && hits(e, cs))) what = 'refcount block';
     else if (hits(img.h.snapshotsOffset, img.snapshotsSize)) what = 'snapshot table';
     else if (img.snapshots.some((sn) => hits(sn.l1Offset, sn.l1Size * 8))) what = 'inactive L1 table';
     if (!what) return;
@@ -658,6 +697,8 @@ class Checker {
     img.h.refcountTableOffset = tableOffset;
     img.h.refcountTableClusters = tableClusters;
     img.reftable = table;
+    img.reftableLo = table.map((e) => e >>> 0);
+    img.reftableHi = table.map((e) => Math.floor(e / 2 ** 32));
     this.blocks.clear();
   }
 
@@ -720,8 +761,28 @@ class Checker {
 async function checkPass(img: Image, read: ReadFn, file: { size: number }, fixLeaks: boolean, fixErrors: boolean, write?: WriteFn): Promise<CheckResult> {
   const c = new Checker(img, read, file, fixLeaks || fixErrors ? write : undefined);
   const res = c.res;
+  // qcow2_check_read_snapshot_table: a bad table fails the check before anything is counted.
+  const h = img.h;
+  let badSnapshots: string | undefined;
+  try {
+    validateTable(h.snapshotsOffset, img.snapshotsOffsetLo, h.nbSnapshots, 40, 40 * QCOW_MAX_SNAPSHOTS, img.cs, 'too');
+  } catch (e) {
+    badSnapshots = (e as Error).message.slice(4);
+  }
+  if (badSnapshots) {
+    res.messages.push(`qemu-img: ERROR snapshot table ${badSnapshots}\n`);
+    res.checkErrors++;
+    res.failedErrno = badSnapshots === 'too large' ? 27 : 22;
+    return res;
+  }
   res.totalClusters = Math.ceil(img.h.size / img.cs);
-  await c.calculate(fixErrors);
+  try {
+    await c.calculate(fixErrors);
+  } catch (e) {
+    if (!(e instanceof CheckFailure)) throw e;
+    res.failedErrno = e.errno;
+    return res;
+  }
   const fix = fixLeaks || fixErrors;
   // The counters before comparing: a repairing compare starts again from them (QEMU prints
   // the mismatches of both compares).
@@ -800,11 +861,23 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
       }
     : undefined;
   const img = await openQcow2ForCheck(padded);
+  if (tracked && (options.fixLeaks || options.fixErrors) && img.h.version >= 3) {
+    // Opening read-write clears the autoclear bits QEMU does not know.
+    const a = await padded(88, 8);
+    if (be32(a, 0) || a[4] || a[5] || a[6] || a[7] & ~AUTOCLEAR_MASK) {
+      a.fill(0, 0, 7);
+      a[7] &= AUTOCLEAR_MASK;
+      await tracked(88, a);
+    }
+  }
   const fixLeaks = !!options.fixLeaks || !!options.fixErrors;
   const fixErrors = !!options.fixErrors;
   const first = await checkPass(img, padded, file, fixLeaks, fixErrors, tracked);
   let result = first;
-  if (!first.failedErrno && (first.leaksFixed || first.corruptionsFixed)) {
+  if (!first.failedErrno && (first.leaksFixed || first.corruptionsFixed) && img.fatal) {
+    // The driver is gone after a fatal corruption: the re-check fails with ENOMEDIUM.
+    result = { ...first, failedErrno: 123, failedAfterRepair: true };
+  } else if (!first.failedErrno && (first.leaksFixed || first.corruptionsFixed)) {
     const again = await checkPass(await openQcow2ForCheck(padded), padded, file, false, false);
     result = { ...again, leaksFixed: first.leaksFixed, corruptionsFixed: first.corruptionsFixed, messages: [...first.messages, ...again.messages] };
   }

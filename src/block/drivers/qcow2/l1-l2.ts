@@ -36,9 +36,10 @@ export function setL1(s: Qcow2State, i: number, hi: number, lo: number): void {
 }
 
 /** l2_load: the cache entry of the L2 slice holding the guest offset's entry. */
-export function l2Load(s: Qcow2State, guestOffset: number, l2Offset: number): Promise<number> {
-  const startOfSlice = 8 * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
-  return s.l2Cache.get(l2Offset + startOfSlice);
+export function l2Load(s: Qcow2State, guestOffset: number, l2Offset: number): number | Promise<number> {
+  const sliceOffset = l2Offset + 8 * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
+  const hit = s.l2Cache.lookup(sliceOffset);
+  return hit >= 0 ? hit : s.l2Cache.get(sliceOffset);
 }
 
 /**
@@ -60,7 +61,8 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
     const l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
     if (l2Offset) {
       if (l2Offset % cs) throw await s.corruption(`L2 table offset ${hex(l2Offset)} unaligned (L1 index: ${hex(l1Index)})`);
-      const entry = await l2Load(s, offset, l2Offset);
+      const loaded = l2Load(s, offset, l2Offset);
+      const entry = typeof loaded === 'number' ? loaded : await loaded;
       const table = s.l2Cache.tables[entry];
       try {
         const index = s.l2SliceIndex(offset);
@@ -126,7 +128,8 @@ export async function getClusterTable(s: Qcow2State, offset: number): Promise<Wr
     if (l2Offset) await freeClusters(s, l2Offset, s.l2Size * 8, 'other');
     l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
   }
-  const entry = await l2Load(s, offset, l2Offset);
+  const loaded = l2Load(s, offset, l2Offset);
+  const entry = typeof loaded === 'number' ? loaded : await loaded;
   return { entry, index: s.l2SliceIndex(offset) };
 }
 

@@ -24,7 +24,7 @@ import { allocHostOffset, handleAllocSpace, handleL2Meta, mergeCow, type WriteTa
 import { readCompressed, writeCompressedCluster } from './compressed';
 import { clusterDiscard, clusterZeroize } from './discard';
 import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, QCOW_MAGIC } from './format';
-import { getHostOffset, growL1Table } from './l1-l2';
+import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
 import { QCOW2_RUNTIME_OPTIONS, readImage } from './open';
 import { refcountOf } from './refcount';
@@ -72,7 +72,14 @@ class Qcow2Driver implements DriverInstance {
     const s = this.s;
     for (let done = 0; done < bytes; ) {
       const at = offset + done;
-      const m = await this.locked(() => getHostOffset(s, at, bytes - done));
+      const wait = s.lock.lock();
+      if (wait) await wait;
+      let m: HostMapping;
+      try {
+        m = await getHostOffset(s, at, bytes - done);
+      } finally {
+        s.lock.unlock();
+      }
       const n = m.bytes;
       const part = n === bytes ? buf : buf.subarray(done, done + n);
       switch (m.type) {
@@ -132,6 +139,11 @@ class Qcow2Driver implements DriverInstance {
       if (pending) failure = await this.linkTask(pending.t, pending.error);
       pending = { t, error };
       done += t.bytes;
+      // An in-place overwrite has nothing to link: it completes here.
+      if (t.metas.length === 0) {
+        pending = null;
+        failure ??= error;
+      }
     }
     if (pending) {
       const last = await this.linkTask(pending.t, pending.error);
@@ -144,7 +156,7 @@ class Qcow2Driver implements DriverInstance {
   private async writeData(t: WriteTarget, offset: number, data: Uint8Array): Promise<unknown> {
     const s = this.s;
     try {
-      await handleAllocSpace(s, t.metas);
+      if (t.metas.length) await handleAllocSpace(s, t.metas);
       if (!mergeCow(offset, t.bytes, data, t.metas)) {
         if (s.file.wants('write_aio')) await s.file.debugEvent('write_aio', { op: 'write', offset, bytes: t.bytes });
         await s.file.pwritev(t.host, t.bytes, data);
