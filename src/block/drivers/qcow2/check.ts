@@ -161,6 +161,7 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   const unknown = be32(head, 72) * 2 ** 32 + ((be32(head, 76) & ~31) >>> 0);
   if (h.version >= 3 && unknown) throw new Qcow2OpenError(`Unsupported qcow2 feature(s): Unknown incompatible feature: ${hex(unknown)}`);
   if (h.refcountOrder > 6) throw new Qcow2OpenError('Reference count entry width too large; may not exceed 64 bits');
+  if (h.cryptMethod > 2) throw new Qcow2OpenError(`Unsupported encryption method ${h.cryptMethod | 0}`);
   if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
   const extL2 = (h.incompatibleFeatures & INCOMPAT_EXTL2) !== 0;
   const l2EntryBytes = extL2 ? 16 : 8;

@@ -15,7 +15,8 @@ import {
   type DriverInstance,
   type PreallocMode,
 } from '../../driver';
-import { BlockError, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { BlockError, EINVAL, EIO, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { checkQcow2Image } from './check';
 import { bdrvBlockStatus, bdrvIsAllocatedAbove } from '../../io';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
@@ -408,10 +409,43 @@ async function bdrvBlockStatusAbove(node: BlockNode, offset: number, bytes: numb
   return { status: BDRV_BLOCK_ZERO, pnum: n };
 }
 
+/** qcow2_co_check_locked with BDRV_FIX_ERRORS | BDRV_FIX_LEAKS, then the dirty bit cleared. */
+async function repairDirtyImage(file: BdrvChild, stderr: (text: string) => void): Promise<void> {
+  const read = async (offset: number, bytes: number) => {
+    const buf = new Uint8Array(bytes);
+    await file.preadv(offset, bytes, buf);
+    return buf;
+  };
+  const write = (offset: number, data: Uint8Array) => file.pwritev(offset, data.length, data);
+  let errno = 0;
+  try {
+    const res = await checkQcow2Image(read, await file.getLength(), { fixLeaks: true, fixErrors: true, write });
+    for (const line of res.messages) stderr(line);
+    if (res.failedErrno) errno = res.failedErrno;
+    else if (res.checkErrors) errno = EIO;
+  } catch (e) {
+    errno = toErrno(e) || EIO;
+  }
+  if (errno) throw new QemuError(`Could not repair dirty image: ${strerror(errno)}`, errno);
+  const header = await read(72, 8);
+  if (header[7] & INCOMPAT_DIRTY) {
+    header[7] &= ~INCOMPAT_DIRTY;
+    await file.pwritev(72, 8, header);
+  }
+  await file.flush();
+}
+
 async function openQcow2(node: BlockNode, options: QDict, ctx: OpenContext): Promise<DriverInstance> {
   const file = await ctx.openChild(node, options, 'file', 'file', { protocolOnly: true });
   const stderr = (text: string) => ctx.warn(text);
-  const img = await readImage(file, options, node.readOnly, node.flags.unmap, stderr);
+  const optionsCopy = new Map(options);
+  let img = await readImage(file, options, node.readOnly, node.flags.unmap, stderr);
+  if (!node.readOnly && img.header.incompatibleFeatures & INCOMPAT_DIRTY) {
+    // A lazy-refcount image that was not closed cleanly: rebuild its refcounts first (as QEMU does).
+    await repairDirtyImage(file, stderr);
+    img = await readImage(file, optionsCopy, node.readOnly, node.flags.unmap, stderr);
+    for (const key of [...options.keys()]) if (!optionsCopy.has(key)) options.delete(key);
+  }
   const s = new Qcow2State(file, null, img.header, img.l1, img.reftable, node.readOnly, stderr, img.options);
   s.backingFile = img.backingFile;
   s.backingFormat = img.backingFormat;
