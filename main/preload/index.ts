@@ -18,6 +18,7 @@ const api: BridgeApi = {
   lintRules: (req) => ipcRenderer.invoke(CHANNELS.lintRules, req),
   exportRules: (...args) => ipcRenderer.invoke(CHANNELS.exportRules, ...args),
   setBreakpoint: (req) => ipcRenderer.invoke(CHANNELS.setBreakpoint, req),
+  checkImage: (...args) => ipcRenderer.invoke(CHANNELS.checkImage, ...args),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

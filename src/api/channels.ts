@@ -12,6 +12,7 @@ export const CHANNELS = {
   lintRules: 'rules:lint',
   exportRules: 'session:export-rules',
   setBreakpoint: 'session:set-breakpoint',
+  checkImage: 'session:check-image',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

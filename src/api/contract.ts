@@ -2,7 +2,7 @@
 import type { ApiMethod } from './channels';
 import type { ApiResult } from './errors';
 import type { EventBatch } from './events';
-import type { AppInfo, ApplyRulesRequest, BreakpointRequest, LintRulesRequest, NodeRequest, OpenImageRequest, RuleDiagnostic, RuleLint, RunResult, TagRequest } from './dto';
+import type { AppInfo, ApplyRulesRequest, BreakpointRequest, ImageCheck, LintRulesRequest, NodeRequest, OpenImageRequest, RuleDiagnostic, RuleLint, RunResult, TagRequest } from './dto';
 import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
@@ -19,6 +19,7 @@ export interface ApiRequests {
   lintRules: [LintRulesRequest];
   exportRules: [] | [NodeRequest];
   setBreakpoint: [BreakpointRequest];
+  checkImage: [] | [NodeRequest];
 }
 
 /** Resolved value of each call. */
@@ -38,6 +39,8 @@ export interface ApiResponses {
   /** The rules loaded in a blkdebug node (default the topmost), as a rule file. */
   exportRules: string;
   setBreakpoint: null;
+  /** qemu-img check of a qcow2 node of the open image (default the topmost), without repairs. */
+  checkImage: ImageCheck;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

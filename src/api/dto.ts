@@ -99,3 +99,30 @@ export interface TagRequest {
 export interface NodeRequest {
   node?: string;
 }
+
+/** A cluster whose stored refcount differs from the references the metadata makes. */
+export interface RefcountMismatchDto {
+  /** Host cluster index. */
+  cluster: number;
+  refcount: number;
+  reference: number;
+  /** leak: more counted than referenced; error: fewer (data at risk). */
+  kind: 'leak' | 'error' | 'repaired';
+}
+
+/** The consistency of a qcow2 image, as qemu-img check finds it. */
+export interface ImageCheck {
+  node: string;
+  corruptions: number;
+  leaks: number;
+  /** Parts of the image the check could not read or understand. */
+  checkErrors: number;
+  imageEndOffset: number;
+  totalClusters: number;
+  allocatedClusters: number;
+  fragmentedClusters: number;
+  compressedClusters: number;
+  mismatches: RefcountMismatchDto[];
+  /** What qemu-img check prints on stderr, one line each. */
+  messages: string[];
+}

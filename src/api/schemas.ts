@@ -31,6 +31,7 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   lintRules: z.tuple([lintRules]),
   exportRules: z.union([none, z.tuple([nodeRequest])]),
   setBreakpoint: z.tuple([breakpoint]),
+  checkImage: z.union([none, z.tuple([nodeRequest])]),
 };
 
 export { z };

@@ -26,3 +26,4 @@ export {
 } from './drivers/blkdebug';
 export type { BlockBackend } from './block-backend';
 export type { TraceEvent, TraceHook } from './trace';
+export { checkQcow2Node, findQcow2Nodes, type CheckResult } from './drivers/qcow2';

@@ -609,6 +609,22 @@ export async function bdrvIsAllocated(node: BlockNode, offset: number, bytes: nu
 }
 
 /**
+ * bdrv_block_status_above(top, NULL): the first layer of the backing chain that has the range
+ * (data or zero) answers; where no layer has it, or past a backing file's end, it reads as zero.
+ */
+export async function bdrvBlockStatusAbove(top: BlockNode, offset: number, bytes: number, wantZero: boolean): Promise<BlockStatus> {
+  let n = bytes;
+  for (let cur: BlockNode = top; ; ) {
+    const st = await bdrvBlockStatus(cur, offset, n, wantZero);
+    if (st.status & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) return { ...st, pnum: Math.min(st.pnum, n) };
+    if (st.pnum > 0) n = Math.min(n, st.pnum);
+    const backing = cur.children.find((c) => c.role === 'backing');
+    if (!backing || offset >= roundUp(backing.node.totalBytes, 512)) return { status: BDRV_BLOCK_ZERO, pnum: n };
+    cur = backing.node;
+  }
+}
+
+/**
  * bdrv_is_allocated_above(top, NULL): allocated in the node or anywhere down its backing chain
  * (filters pass through). pnum is how far the answer holds.
  */

@@ -4,7 +4,7 @@ import { blkdebugDriver } from './drivers/blkdebug';
 import { fileDriver } from './drivers/file/file';
 import { nullAioDriver, nullCoDriver } from './drivers/null/null';
 import { makeRawDriver, PROBE_BUF_SIZE } from './drivers/raw/raw';
-import { qcow2Driver } from './drivers/qcow2/qcow2';
+import { qcow2Driver } from './drivers/qcow2';
 import { probeSignature } from './probe';
 
 export { PROBE_BUF_SIZE };

@@ -10,6 +10,7 @@ import { readPackageMeta } from '../host/package-meta';
 import { startWebServer, type RunningWebServer } from '../host/web-server';
 import { DEFAULT_WEB_PORT, parseBlkstudioArgs, USAGE, UsageError } from './blkstudio-args';
 import { chooseLaunchMode, findElectronBinary } from './electron-binary';
+import { runImgCli } from '../img/img-cli';
 
 // Bundled to out/cli/blkstudio.cjs, two levels below the project root.
 const projectRoot = resolve(__dirname, '..', '..');
@@ -66,6 +67,8 @@ async function runWeb(port: number | undefined, image: OpenImageRequest | undefi
 }
 
 async function main(): Promise<void> {
+  // `blkstudio img ...` is qemu-img (create, check), not the app.
+  if (process.argv[2] === 'img') return void (await runImgCli(process.argv.slice(3)));
   const args = parseBlkstudioArgs(process.argv.slice(2), process.env);
   if (args.help) return void process.stdout.write(USAGE);
   const launch = chooseLaunchMode({

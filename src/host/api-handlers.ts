@@ -43,5 +43,6 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
       session.addBreakpoint(req.event, req.tag, req.node);
       return null;
     },
+    checkImage: (...args) => session.checkImage(args[0]?.node),
   };
 }

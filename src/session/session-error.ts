@@ -9,6 +9,8 @@ export type SessionErrorCode =
   | 'OPEN_FAILED'
   /** No blkdebug node (of that name) in the graph. */
   | 'NO_BLKDEBUG'
+  /** No qcow2 node (of that name) in the graph. */
+  | 'NO_QCOW2'
   /** No breakpoint / parked request with that tag. */
   | 'NO_SUCH_TAG'
   /** The event name is not a blkdebug event. */

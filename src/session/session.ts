@@ -2,7 +2,9 @@
 // command line, apply rules, resume, snapshot) and observed through one batched event stream.
 // Hosts (Electron main, the web server) use nothing else of the engine.
 import {
+  checkQcow2Node,
   findBlkdebugEngines,
+  findQcow2Nodes,
   loadRuleFile,
   outlineRuleFile,
   rulesToText,
@@ -22,7 +24,7 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
-import type { RuleLint, RunResult } from '../api/dto';
+import type { ImageCheck, RuleLint, RunResult } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
 import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
@@ -396,6 +398,31 @@ export class Session {
   applyRules(node: string | undefined, text: string, options: ApplyRulesOptions = {}): ConfigDiagnostic[] {
     const [{ engine }] = this.requireEngines(node);
     return loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+  }
+
+  /**
+   * qemu-img check of a qcow2 node of the open image (default: the topmost), read-only: leaks
+   * and corruptions with the clusters involved. The node's caches are written back first.
+   */
+  async checkImage(node?: string): Promise<ImageCheck> {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const all = this.attached ? findQcow2Nodes(this.attached.blk.root) : [];
+    const target = node === undefined ? all[0] : all.find((n) => n.nodeName === node);
+    if (!target) throw new SessionError('NO_QCOW2', node === undefined ? 'the image has no qcow2 node' : `no qcow2 node named '${node}'`);
+    const r = await checkQcow2Node(target);
+    return {
+      node: target.nodeName,
+      corruptions: r.corruptions,
+      leaks: r.leaks,
+      checkErrors: r.checkErrors + (r.failedErrno ? 1 : 0),
+      imageEndOffset: r.imageEndOffset,
+      totalClusters: r.totalClusters,
+      allocatedClusters: r.allocatedClusters,
+      fragmentedClusters: r.fragmentedClusters,
+      compressedClusters: r.compressedClusters,
+      mismatches: r.mismatches.map((m) => ({ cluster: m.cluster, refcount: m.refcount, reference: m.reference, kind: m.kind })),
+      messages: r.messages.map((l) => l.replace(/\n$/, '')),
+    };
   }
 
   /** The rules of a blkdebug node (default: the topmost) as a rule file, for saving. */

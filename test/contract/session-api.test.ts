@@ -1,10 +1,11 @@
 // One contract suite, run against both transports: whatever the UI can do over Electron IPC it
 // can do over the WebSocket host, with the same answers and the same error DTOs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppInfo, RuleDiagnostic, RuleLint, RunResult, SessionSnapshot } from '../../src/api';
+import type { AppInfo, ImageCheck, RuleDiagnostic, RuleLint, RunResult, SessionSnapshot } from '../../src/api';
 import { openNodeSession } from '../../src/host/node-session';
 import type { Session } from '../../src/session/index';
 import { ipcTransport, wsTransport, type ContractClient, type TransportFactory } from './transports';
@@ -126,6 +127,26 @@ describe.each(TRANSPORTS)('the session API over %s', (_name, transport) => {
     const batch = client.batches.at(-1)!;
     expect(batch.seq).toBeGreaterThan(0);
     expect(typeof batch.summarized).toBe('boolean');
+  });
+
+  it('checks an open qcow2 image: clean after writes, then a leaked cluster by number', async () => {
+    const qcow2 = join(dir, 'disk.qcow2');
+    const made = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '16M'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    await value('openImage', { filename: qcow2 });
+    expect((await value<RunResult>('run', 'write -P 7 0 192k')).rc).toBe(0);
+    const clean = await value<ImageCheck>('checkImage');
+    expect(clean).toMatchObject({ corruptions: 0, leaks: 0, checkErrors: 0, mismatches: [], allocatedClusters: 3, totalClusters: 256 });
+    await value('closeImage');
+    // Refcount of cluster 0 (the header) raised from 1 to 2 in the first refcount block (cluster 2).
+    const bytes = readFileSync(qcow2);
+    bytes.writeUInt16BE(2, 2 * 65536);
+    writeFileSync(qcow2, bytes);
+    await value('openImage', { filename: qcow2 });
+    const leaky = await value<ImageCheck>('checkImage');
+    expect(leaky).toMatchObject({ corruptions: 0, leaks: 1, mismatches: [{ cluster: 0, refcount: 2, reference: 1, kind: 'leak' }] });
+    expect(leaky.messages).toContain('Leaked cluster 0 refcount=2 reference=1');
+    expect(await client.call('checkImage', { node: 'nope' })).toMatchObject({ ok: false, error: { code: 'NO_QCOW2' } });
   });
 
   it('answers invalid payloads, unknown calls and session errors with an error DTO', async () => {

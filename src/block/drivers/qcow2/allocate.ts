@@ -2,7 +2,7 @@
 // to in place, allocate new ones for the rest, and after the data is written link them into the
 // L2 table, copying the untouched head and tail of each cluster (copy-on-write) from the old
 // data, the backing file, or zeroes.
-import { BDRV_REQ_NO_FALLBACK } from '../../driver';
+import { BDRV_BLOCK_ZERO, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { BlockError, EAGAIN, ENOTSUP } from '../../errors';
 import { clusterType, entryOffset, HI_COPIED, parseCompressed } from './format';
 import { getClusterTable, l2Hi, l2Lo, setL2 } from './l1-l2';
@@ -242,11 +242,11 @@ function calculateL2Meta(
   s.clusterAllocs.add(m);
 }
 
-/** is_unallocated over the whole backing chain (bdrv_is_allocated_above). */
-async function isUnallocated(s: Qcow2State, offset: number, bytes: number): Promise<boolean> {
+/** bdrv_co_is_zero_fast: the range reads as zeroes by block status alone (chain included). */
+async function isZeroFast(s: Qcow2State, offset: number, bytes: number): Promise<boolean> {
   if (bytes === 0) return true;
-  const r = await s.isAllocatedAbove(offset, bytes);
-  return !r.allocated && r.pnum === bytes;
+  const r = await s.blockStatusAbove(offset, bytes);
+  return r.pnum === bytes && (r.status & BDRV_BLOCK_ZERO) !== 0;
 }
 
 /** handle_alloc_space: zero-fill new clusters with one efficient write when COW would copy zeroes. */
@@ -254,8 +254,8 @@ export async function handleAllocSpace(s: Qcow2State, metas: readonly L2Meta[]):
   if (!(s.file.node.drv.supportedZeroFlags & BDRV_REQ_NO_FALLBACK)) return;
   for (const m of metas) {
     if (!m.cowStart.nbBytes && !m.cowEnd.nbBytes) continue;
-    if (!(await isUnallocated(s, cowStartOf(m), m.cowStart.nbBytes))) continue;
-    if (!(await isUnallocated(s, m.offset + m.cowEnd.offset, m.cowEnd.nbBytes))) continue;
+    if (!(await isZeroFast(s, cowStartOf(m), m.cowStart.nbBytes))) continue;
+    if (!(await isZeroFast(s, m.offset + m.cowEnd.offset, m.cowEnd.nbBytes))) continue;
     const start = m.allocOffset + m.cowStart.offset;
     const nb = m.cowEnd.offset + m.cowEnd.nbBytes - m.cowStart.offset;
     await s.preWriteOverlapCheck(0, start, nb);

@@ -5,6 +5,7 @@
 // app and `blkstudio img check` use it alike. Messages are QEMU 7.2's stderr lines, in order.
 
 import {
+  AUTOCLEAR_DATA_FILE_RAW,
   AUTOCLEAR_MASK,
   be32,
   be64,
@@ -15,6 +16,7 @@ import {
   HI_OFFSET_MASK,
   INCOMPAT_COMPRESSION,
   INCOMPAT_CORRUPT,
+  INCOMPAT_DATA_FILE,
   INCOMPAT_DIRTY,
   INCOMPAT_EXTL2,
   l2ReservedBits,
@@ -138,7 +140,7 @@ function validateTable(offset: number, lo: number, entries: number, entryLen: nu
 }
 
 /** The subset of qcow2_open's header checks a check needs, with QEMU's messages. */
-export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
+export async function openQcow2ForCheck(read: ReadFn, readWrite = false): Promise<Image> {
   const head = await read(0, 512);
   if (be32(head, 0) !== QCOW_MAGIC) throw new Qcow2OpenError('Image is not in qcow2 format');
   const h = parseHeader(head);
@@ -151,10 +153,12 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   }
   // validate_compression_type (1 is zstd, which Debian's QEMU has).
   if (h.compressionType > 1) throw new Qcow2OpenError(`qcow2: unknown compression type: ${h.compressionType}`);
-  if (h.compressionType === 0 && h.incompatibleFeatures & INCOMPAT_COMPRESSION) {
+  // Feature bits are tested on the stored low word: the 64-bit field may not fit a double.
+  const incompatLo = be32(head, 76);
+  if (h.compressionType === 0 && incompatLo & INCOMPAT_COMPRESSION) {
     throw new Qcow2OpenError('qcow2: Compression type incompatible feature bit must not be set');
   }
-  if (h.compressionType !== 0 && !(h.incompatibleFeatures & INCOMPAT_COMPRESSION)) {
+  if (h.compressionType !== 0 && !(incompatLo & INCOMPAT_COMPRESSION)) {
     throw new Qcow2OpenError('qcow2: Invalid compression type: incompatible feature bit must be set');
   }
   if (h.backingFileOffset > cs) throw new Qcow2OpenError('Invalid backing file offset');
@@ -163,7 +167,7 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   if (h.refcountOrder > 6) throw new Qcow2OpenError('Reference count entry width too large; may not exceed 64 bits');
   if (h.cryptMethod > 2) throw new Qcow2OpenError(`Unsupported encryption method ${h.cryptMethod | 0}`);
   if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
-  const extL2 = (h.incompatibleFeatures & INCOMPAT_EXTL2) !== 0;
+  const extL2 = (incompatLo & INCOMPAT_EXTL2) !== 0;
   const l2EntryBytes = extL2 ? 16 : 8;
   const reftableEntries = (h.refcountTableClusters * cs) / 8;
   validateTable(h.refcountTableOffset, be32(head, 52), h.refcountTableClusters, cs, QCOW_MAX_REFTABLE_SIZE, cs, 'Reference count table');
@@ -183,6 +187,14 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     reftableHi.push(be32(rt, i * 8));
     reftable.push(be32(rt, i * 8) * 2 ** 32 + ((lo & 0xfffffe00) >>> 0));
     reftableLo.push(lo);
+  }
+  // External data files (not supported here) and their autoclear bit. Observed in 7.2: with
+  // unknown autoclear bits a read-only open skips the data-file-raw complaint; a read-write
+  // open clears the unknown bits first and then complains.
+  if (h.version >= 3 && incompatLo & INCOMPAT_DATA_FILE) throw new Qcow2OpenError("'data-file' is required for this image");
+  const autoclearUnknown = be32(head, 88) !== 0 || (be32(head, 92) & ~AUTOCLEAR_MASK) !== 0;
+  if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW && (readWrite || !autoclearUnknown)) {
+    throw new Qcow2OpenError('data-file-raw requires a data file');
   }
   const l1Bytes = await read(h.l1TableOffset, h.l1Size * 8);
   const l1: number[][] = [];
@@ -324,9 +336,8 @@ class Checker {
     }
     this.msg(`qcow2: Marking image as corrupt: ${message}; further corruption events will be suppressed`);
     this.img.fatal = true;
-    this.img.h.incompatibleFeatures |= INCOMPAT_CORRUPT;
-    const b = new Uint8Array(8);
-    putBe64(b, 0, this.img.h.incompatibleFeatures);
+    const b = await this.read(72, 8);
+    b[7] |= INCOMPAT_CORRUPT;
     await this.write(72, b);
   }
 
@@ -830,13 +841,13 @@ async function checkPass(img: Image, read: ReadFn, file: { size: number }, fixLe
   }
   await c.checkCopied(fixLeaks, fixErrors);
   res.imageEndOffset = (highest + 1) * img.cs;
-  if (fix && !res.checkErrors && !res.corruptions && img.h.incompatibleFeatures & (INCOMPAT_DIRTY | INCOMPAT_CORRUPT) && write) {
+  if (fix && !res.checkErrors && !res.corruptions && write) {
     // qcow2_mark_clean + qcow2_mark_consistent.
-    const features = img.h.incompatibleFeatures & ~(INCOMPAT_DIRTY | INCOMPAT_CORRUPT);
-    const b = new Uint8Array(8);
-    putBe64(b, 0, features);
-    await write(72, b);
-    img.h.incompatibleFeatures = features;
+    const b = await read(72, 8);
+    if (b[7] & (INCOMPAT_DIRTY | INCOMPAT_CORRUPT)) {
+      b[7] &= ~(INCOMPAT_DIRTY | INCOMPAT_CORRUPT);
+      await write(72, b);
+    }
   }
   return res;
 }
@@ -861,7 +872,7 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
         file.size = Math.max(file.size, offset + data.length);
       }
     : undefined;
-  const img = await openQcow2ForCheck(padded);
+  const img = await openQcow2ForCheck(padded, !!tracked && !!(options.fixLeaks || options.fixErrors));
   if (tracked && (options.fixLeaks || options.fixErrors) && img.h.version >= 3) {
     // Opening read-write clears the autoclear bits QEMU does not know.
     const a = await padded(88, 8);

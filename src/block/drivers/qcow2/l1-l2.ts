@@ -151,8 +151,11 @@ async function l2Allocate(s: Qcow2State, l1Index: number): Promise<void> {
       if (!oldOffset) {
         table.fill(0);
       } else {
+        // The old slice comes through the cache (a miss fires l2_load), as in QEMU.
         await fire(s, 'l2_alloc_cow_read');
-        await s.file.preadv(oldOffset + slice * sliceBytes, sliceBytes, table);
+        const old = await s.l2Cache.get(oldOffset + slice * sliceBytes);
+        table.set(s.l2Cache.tables[old]);
+        s.l2Cache.put(old);
       }
       await fire(s, 'l2_alloc_write');
       s.l2Cache.markDirty(held);

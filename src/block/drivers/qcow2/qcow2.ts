@@ -17,7 +17,7 @@ import {
 } from '../../driver';
 import { BlockError, EINVAL, EIO, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import { checkQcow2Image } from './check';
-import { bdrvBlockStatus, bdrvIsAllocatedAbove } from '../../io';
+import { bdrvBlockStatusAbove } from '../../io';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import type { QDict } from '../../qdict';
@@ -46,7 +46,7 @@ class Qcow2Driver implements DriverInstance {
     this.supportedZeroFlags = s.version >= 3 ? BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK : 0;
     this.limits = { pwriteZeroesAlignment: s.clusterSize, pdiscardAlignment: s.clusterSize };
     s.readGuest = (offset, bytes, buf) => this.read(offset, bytes, buf);
-    s.isAllocatedAbove = (offset, bytes) => bdrvIsAllocatedAbove(node, offset, bytes);
+    s.blockStatusAbove = (offset, bytes) => bdrvBlockStatusAbove(node, offset, bytes, false);
   }
 
   get primaryChild(): BdrvChild {
@@ -207,7 +207,7 @@ class Qcow2Driver implements DriverInstance {
     const total = Math.ceil(this.node.totalBytes / 512) * 512;
     if (offset + bytes > total) bytes = total - offset;
     while (bytes > 0) {
-      const st = await bdrvBlockStatusAbove(this.node, offset, bytes);
+      const st = await bdrvBlockStatusAbove(this.node, offset, bytes, true);
       if (!(st.status & BDRV_BLOCK_ZERO) || st.pnum <= 0) return false;
       offset += st.pnum;
       bytes -= st.pnum;
@@ -392,21 +392,6 @@ class Qcow2Driver implements DriverInstance {
 async function detectMetadataPreallocation(s: Qcow2State): Promise<void> {
   const end = Math.ceil((await s.file.getLength()) / s.clusterSize);
   for (let i = 0; i < end; i++) await refcountOf(s, i);
-}
-
-/** bdrv_block_status_above from a node down its backing chain (zero where nothing is allocated). */
-async function bdrvBlockStatusAbove(node: BlockNode, offset: number, bytes: number): Promise<BlockStatus> {
-  let n = bytes;
-  for (let cur: BlockNode | null = node; cur; ) {
-    const st = await bdrvBlockStatus(cur, offset, n, true);
-    if (st.status & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) return { ...st, pnum: Math.min(st.pnum, n) };
-    if (st.pnum > 0) n = Math.min(n, st.pnum);
-    const backing: BdrvChild | undefined = cur.children.find((c) => c.role === 'backing');
-    if (!backing) return { status: BDRV_BLOCK_ZERO, pnum: n };
-    if (offset >= backing.node.totalBytes) return { status: BDRV_BLOCK_ZERO, pnum: n };
-    cur = backing.node;
-  }
-  return { status: BDRV_BLOCK_ZERO, pnum: n };
 }
 
 /** qcow2_co_check_locked with BDRV_FIX_ERRORS | BDRV_FIX_LEAKS, then the dirty bit cleared. */

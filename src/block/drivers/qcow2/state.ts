@@ -122,8 +122,8 @@ export class Qcow2State implements CacheHost {
   readonly clusterAllocs = new Set<L2Meta>();
   /** The driver's own read at a guest offset (COW reads bypass the block layer, as in QEMU). */
   readGuest!: (offset: number, bytes: number, buf: Uint8Array) => Promise<void>;
-  /** bdrv_is_allocated_above from this node down its backing chain. */
-  isAllocatedAbove!: (offset: number, bytes: number) => Promise<{ allocated: boolean; pnum: number }>;
+  /** bdrv_block_status_above (want_zero off) from this node down its backing chain. */
+  blockStatusAbove!: (offset: number, bytes: number) => Promise<{ status: number; pnum: number }>;
 
   signaledCorruption = false;
   /** A fatal corruption made the node unusable (QEMU sets bs->drv = NULL). */
