@@ -13,7 +13,11 @@
 //     files?: { name: 'content' | bytes spec },
 //     argv: [...], stdin?: 'text' (latin1: '\xff' is the byte 0xff), compareImages?: [names] }
 //
-// Rules for adding cases: no qcow2/blkverify images (those drivers come later); blkdebug cases
+// qcow2 cases live in cases-qcow2.mjs (driver behaviour), cases-qcow2-errors.mjs (iotest 026
+// error matrix) and cases-qcow2-corrupt.mjs (hostile images); they may also use the image fields
+// `prepare` / `patch` and the case fields `compareData`, `checkImages`, `checkLoose` (harness.mjs).
+//
+// Rules for adding cases: no blkverify images (that driver comes later); blkdebug cases
 // (raw over blkdebug over file) live in cases-blkdebug.mjs and are appended to `cases` below; no
 // timing-dependent aio completion order (at most one aio request in flight, completed by
 // aio_flush, a synchronous command that cannot race, or exit), small sleeps, and never
@@ -22,6 +26,9 @@
 // Regenerate the goldens with `npm run golden` after changing this file.
 
 import { blkdebugCases } from './cases-blkdebug.mjs';
+import { qcow2Cases } from './cases-qcow2.mjs';
+import { qcow2ErrorCases } from './cases-qcow2-errors.mjs';
+import { qcow2CorruptCases } from './cases-qcow2-corrupt.mjs';
 
 /** `c('read 0 512', 'write 0 1')` -> ['-c', 'read 0 512', '-c', 'write 0 1'] */
 const c = (...cmds) => cmds.flatMap((cmd) => ['-c', cmd]);
@@ -1288,4 +1295,9 @@ export const cases = [
 
   // ------------------------------------------------------------------ blkdebug (cases-blkdebug.mjs)
   ...blkdebugCases,
+
+  // ------------------------------------------------------------------ qcow2 (cases-qcow2*.mjs)
+  ...qcow2Cases,
+  ...qcow2ErrorCases,
+  ...qcow2CorruptCases,
 ];

@@ -13,8 +13,15 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   timedOut: boolean;
 }
+export interface CheckResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  status: number | string | null;
+}
 export interface CaseResult extends RunResult {
   images: Record<string, ImageResult>;
+  data: Record<string, { sha256: string; size: number } | { error: string }>;
+  checks: Record<string, CheckResult>;
   dir: string;
 }
 
@@ -35,6 +42,7 @@ export function loadCases(): Promise<IoCase[]>;
 export function parseSize(text: string): number;
 export function materialize(spec: unknown): Buffer;
 export function prepareScratch(testCase: IoCase, label?: string): string;
+export function prepareScratchAsync(testCase: IoCase, label?: string): Promise<string>;
 export function removeScratch(dir: string): void;
 export function runProgram(
   file: string,

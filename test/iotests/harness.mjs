@@ -15,7 +15,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, openSync, ftruncateSync, closeSync, accessSync, constants as fsConstants } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync, openSync, ftruncateSync, closeSync, accessSync, constants as fsConstants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { constants as osConstants } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -185,17 +185,92 @@ function createImage(dir, img) {
   if (r.status !== 0) throw new Error(`qemu-img create ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-/** Makes a fresh scratch directory holding the case's images and files. */
-export function prepareScratch(testCase, label = 'x') {
+/**
+ * Runs an image's `prepare` steps with the REAL tools (the same on both sides of a comparison):
+ * an array is a qemu-io argv, `{ qemuImg: [...] }` a qemu-img argv; cwd is the scratch dir.
+ * Every step must exit with status 0 (or `{ ..., status: N }` when a failure is expected).
+ */
+function prepareStep(img, step) {
+  const isImg = !Array.isArray(step) && Array.isArray(step.qemuImg);
+  const args = Array.isArray(step) ? step : isImg ? step.qemuImg : step.qemuIo;
+  const tool = isImg ? findQemuImg() : findQemuIo();
+  const label = isImg ? 'qemu-img' : 'qemu-io';
+  if (!tool) throw new Error(`image ${img.name}: ${label} is needed for prepare ${args.join(' ')}`);
+  const want = Array.isArray(step) ? 0 : (step.status ?? 0);
+  const check = (r) => {
+    if (r.status !== want) throw new Error(`image ${img.name}: prepare \`${label} ${args.join(' ')}\` exited with ${r.status} (want ${want}): ${r.stdout}${r.stderr}`);
+  };
+  return { tool, args, label, check };
+}
+
+function patchImage(dir, img) {
+  if (img.patch?.length) {
+    const fd = openSync(join(dir, img.name), 'r+');
+    try {
+      for (const { at, hex } of img.patch) writeSync(fd, Buffer.from(hex.replace(/\s+/g, ''), 'hex'), 0, undefined, Number(at));
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function prepareImage(dir, img) {
+  for (const step of img.prepare ?? []) {
+    const { tool, args, label, check } = prepareStep(img, step);
+    check(spawnSync(tool, args, { cwd: dir, env: childEnv(), encoding: 'latin1', argv0: label, timeout: RUN_TIMEOUT_MS, input: '' }));
+  }
+  patchImage(dir, img);
+}
+
+/** prepareImage without blocking the event loop (the steps go through the process limiter). */
+async function prepareImageAsync(dir, img) {
+  for (const step of img.prepare ?? []) {
+    const { tool, args, label, check } = prepareStep(img, step);
+    const r = await limitProcesses(() => runProgram(tool, args, { cwd: dir, argv0: label }));
+    check({ status: r.timedOut ? 'TIMEOUT' : r.status, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') });
+  }
+  patchImage(dir, img);
+}
+
+function makeScratch(testCase, label) {
   // os.tmpdir() and not /dev/shm: cases with -n / -t none need O_DIRECT, which tmpfs refuses.
   const base = process.env.IOTESTS_TMP ?? tmpdir();
   const dir = mkdtempSync(join(base, `blkstudio-iotest-${label}-`));
-  for (const img of testCase.images ?? []) createImage(dir, img);
-  for (const [name, content] of Object.entries(testCase.files ?? {})) {
-    const p = join(dir, name);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, typeof content === 'string' ? Buffer.from(content, 'latin1') : materialize(content));
+  try {
+    for (const img of testCase.images ?? []) createImage(dir, img);
+    for (const [name, content] of Object.entries(testCase.files ?? {})) {
+      const p = join(dir, name);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, typeof content === 'string' ? Buffer.from(content, 'latin1') : materialize(content));
+    }
+  } catch (e) {
+    removeScratch(dir);
+    throw e;
   }
+  return dir;
+}
+
+/**
+ * Async prepareScratch: the same scratch dir, with the prepare steps run without blocking the
+ * event loop. Removes the dir again if a step fails.
+ */
+export async function prepareScratchAsync(testCase, label = 'x') {
+  const dir = makeScratch(testCase, label);
+  try {
+    for (const img of testCase.images ?? []) await prepareImageAsync(dir, img);
+  } catch (e) {
+    removeScratch(dir);
+    throw e;
+  }
+  return dir;
+}
+
+/** Makes a fresh scratch directory holding the case's images and files. */
+export function prepareScratch(testCase, label = 'x') {
+  const dir = makeScratch(testCase, label);
+  // Then every image's prepare steps and patches, in image order (the files, e.g. blkdebug
+  // configs, exist by then; a backing file is prepared before its overlay).
+  for (const img of testCase.images ?? []) prepareImage(dir, img);
   return dir;
 }
 
@@ -295,7 +370,7 @@ export async function runCase(testCase, tool) {
   } else {
     ({ file, prefix, argv0 } = blkstudioIoCommand());
   }
-  const dir = prepareScratch(testCase, tool);
+  const dir = await prepareScratchAsync(testCase, tool);
   try {
     const r = await limitProcesses(() => runProgram(file, [...prefix, ...testCase.argv], { cwd: dir, stdin: testCase.stdin ?? '', argv0 }));
     const images = {};
@@ -308,10 +383,77 @@ export async function runCase(testCase, tool) {
       const bytes = readFileSync(p);
       images[name] = { sha256: sha256(bytes), size: bytes.length, bytes };
     }
-    return { ...r, images, dir };
+    const data = {};
+    for (const name of testCase.compareData ?? []) data[name] = await guestData(dir, name);
+    const checks = {};
+    for (const name of testCase.checkImages ?? []) checks[name] = await checkImage(dir, name);
+    return { ...r, images, data, checks, dir };
   } finally {
     removeScratch(dir);
   }
+}
+
+/**
+ * The guest-visible data of an image: the REAL `qemu-img convert -O raw NAME` into a temporary
+ * file, hashed. Returns { sha256, size } or { error } when qemu-img fails (its masked stderr).
+ */
+async function guestData(dir, name) {
+  const qemuImg = findQemuImg();
+  if (!qemuImg) throw new Error(`compareData ${name}: qemu-img is needed`);
+  const tmp = join(dir, `.data-${name.replace(/[^A-Za-z0-9.-]/g, '_')}.raw`);
+  try {
+    const r = await limitProcesses(() => runProgram(qemuImg, ['convert', '-O', 'raw', name, tmp], { cwd: dir, argv0: 'qemu-img' }));
+    if (r.status !== 0 || !existsSync(tmp)) return { error: `exit ${r.status}: ${maskOutput(r.stderr).toString('latin1').trim()}` };
+    const hash = createHash('sha256');
+    const fd = openSync(tmp, 'r');
+    let size = 0;
+    try {
+      const chunk = Buffer.alloc(1 << 20);
+      for (;;) {
+        const n = readSync(fd, chunk, 0, chunk.length, null);
+        if (n === 0) break;
+        hash.update(n === chunk.length ? chunk : chunk.subarray(0, n));
+        size += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { sha256: hash.digest('hex'), size };
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** The REAL `qemu-img check NAME` after the run: { stdout, stderr, status } (Buffers). */
+async function checkImage(dir, name) {
+  const qemuImg = findQemuImg();
+  if (!qemuImg) throw new Error(`checkImages ${name}: qemu-img is needed`);
+  const r = await limitProcesses(() => runProgram(qemuImg, ['check', name], { cwd: dir, argv0: 'qemu-img' }));
+  return { stdout: r.stdout, stderr: r.stderr, status: r.timedOut ? 'TIMEOUT' : r.status };
+}
+
+/** The data line of the transcript for one compareData image. */
+function dataLine(name, d) {
+  return d.error !== undefined ? `--- data ${name}: qemu-img convert failed: ${d.error} ---\n` : `--- data ${name}: ${d.size} bytes, sha256 ${d.sha256} ---\n`;
+}
+
+/**
+ * The transcript block of one checkImages image (check output goes through maskOutput too).
+ * With the case option `checkLoose` (compressed writes: zlib output sizes may legitimately differ)
+ * the image end offset and the fragmentation figure are masked.
+ */
+function checkBlock(testCase, name, ck) {
+  let out = maskOutput(ck.stdout);
+  if (testCase.checkLoose) {
+    out = Buffer.from(
+      out
+        .toString('latin1')
+        .replace(/^Image end offset: \d+$/gm, 'Image end offset: X')
+        .replace(/, [0-9.]+% fragmented,/g, ', X% fragmented,'),
+      'latin1',
+    );
+  }
+  return `--- qemu-img check ${name}: stdout ---\n${showBytes(out)}--- qemu-img check ${name}: stderr ---\n${showBytes(maskOutput(ck.stderr))}--- qemu-img check ${name}: exit status ${ck.status} ---\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +527,12 @@ export function renderTranscript(testCase, result) {
     else if (img.dir) lines.push(`# image ${img.name}: a directory`);
     else if (img.sparse) lines.push(`# image ${img.name}: sparse, ${img.sparse.size} bytes, data at ${Object.keys(img.sparse.extents ?? {}).join(', ') || 'no offset'}`);
     else lines.push(`# image ${img.name}: ${materialize(img.bytes).length} given bytes`);
+    for (const step of img.prepare ?? []) {
+      if (Array.isArray(step)) lines.push(`# prepare ${img.name}: qemu-io ${step.map(shellQuote).join(' ')}`);
+      else if (step.qemuImg) lines.push(`# prepare ${img.name}: qemu-img ${step.qemuImg.map(shellQuote).join(' ')}${step.status ? ` (exit ${step.status})` : ''}`);
+      else lines.push(`# prepare ${img.name}: qemu-io ${step.qemuIo.map(shellQuote).join(' ')}${step.status ? ` (exit ${step.status})` : ''}`);
+    }
+    for (const { at, hex } of img.patch ?? []) lines.push(`# patch ${img.name}: at ${at}: ${hex.replace(/\s+/g, '')}`);
   }
   for (const name of Object.keys(testCase.files ?? {})) lines.push(`# file ${name}`);
   lines.push(['$ qemu-io', ...testCase.argv.map(shellQuote)].join(' '));
@@ -397,6 +545,8 @@ export function renderTranscript(testCase, result) {
     const img = result.images[name];
     text += `--- image ${name}: ${img.size} bytes, sha256 ${img.sha256} ---\n`;
   }
+  for (const name of testCase.compareData ?? []) text += dataLine(name, result.data[name]);
+  for (const name of testCase.checkImages ?? []) text += checkBlock(testCase, name, result.checks[name]);
   return text;
 }
 
@@ -478,6 +628,16 @@ export function compareRuns(testCase, qemu, ours) {
     const q = qemu.images[name];
     const o = ours.images[name];
     if (q.sha256 !== o.sha256) problems.push(`image ${name} differs: ${firstDifference(q.bytes, o.bytes)}`);
+  }
+  for (const name of testCase.compareData ?? []) {
+    const q = dataLine(name, qemu.data[name]);
+    const o = dataLine(name, ours.data[name]);
+    if (q !== o) problems.push(`guest data of ${name} differs:\n  qemu-io      ${q.trim()}\n  blkstudio-io ${o.trim()}`);
+  }
+  for (const name of testCase.checkImages ?? []) {
+    const q = checkBlock(testCase, name, qemu.checks[name]);
+    const o = checkBlock(testCase, name, ours.checks[name]);
+    if (q !== o) problems.push(`qemu-img check ${name} differs:\n${lineDiff(q, o, { labelA: 'after qemu-io', labelB: 'after blkstudio-io' })}`);
   }
   if (problems.length === 0) return null;
   const stdinNote = testCase.stdin !== undefined ? `\nstdin:\n${showBytes(Buffer.from(testCase.stdin, 'latin1'))}` : '';

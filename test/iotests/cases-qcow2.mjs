@@ -1,0 +1,428 @@
+// qemu-io compatibility cases for the qcow2 driver. Same case shape as cases.mjs (which imports
+// and appends these); every name starts with `qcow2-`, so `node scripts/gen-golden.mjs qcow2-`
+// regenerates just these goldens and `IOTESTS_ONLY=qcow2- npx vitest run test/differential` runs
+// just them.
+//
+// Extra case fields used here (see harness.mjs):
+//   images[].prepare: [[qemu-io argv], { qemuImg: [argv] }, ...]  data put in by the REAL tools
+//   compareImages: file bytes must be identical (blkstudio allocates exactly like QEMU)
+//   compareData:   only the guest data must be identical (compressed clusters: zlib output differs)
+//   checkImages:   the REAL `qemu-img check` after the run goes into the transcript
+//   checkLoose:    mask the image end offset / fragmentation in the check output (compressed data)
+//
+// Rules: every case that writes has checkImages; at most one aio request in flight; blkdebug
+// breakpoints are never hit by a synchronous command.
+
+/** `c('read 0 512', 'write 0 1')` -> ['-c', 'read 0 512', '-c', 'write 0 1'] */
+const c = (...cmds) => cmds.flatMap((cmd) => ['-c', cmd]);
+
+/** A qcow2 image made by the real qemu-img: q2('t.qcow2', '1M', 'cluster_size=4k'). */
+const q2 = (name = 't.qcow2', size = '1M', opts = '', prepare = undefined) => ({
+  name,
+  create: ['-f', 'qcow2', ...(opts ? ['-o', opts] : []), name, size],
+  ...(prepare ? { prepare } : {}),
+});
+const T = q2();
+/** qemu-io argv for a prepare step on t.qcow2 (run by the REAL qemu-io). */
+const io = (cmds, file = 't.qcow2', fmt = 'qcow2') => ['-f', fmt, ...c(...cmds), file];
+
+/** A plain case on `-f qcow2 ... IMG` that writes: byte-identical files and a clean check. */
+const wcase = (name, description, image, cmds, extra = {}) => ({
+  name,
+  description,
+  images: [image, ...(extra.more ?? [])],
+  ...(extra.files ? { files: extra.files } : {}),
+  argv: [...(extra.pre ?? []), '-f', 'qcow2', ...c(...cmds), image.name],
+  ...(extra.noCompare ? {} : { compareImages: extra.compareImages ?? [image.name] }),
+  ...(extra.compareData ? { compareData: extra.compareData } : {}),
+  checkImages: extra.checkImages ?? [image.name],
+  ...(extra.checkLoose ? { checkLoose: true } : {}),
+});
+
+/** A read-only case (no check needed, the image must not change). */
+const rcase = (name, description, image, cmds, extra = {}) => ({
+  name,
+  description,
+  images: [image, ...(extra.more ?? [])],
+  argv: [...(extra.pre ?? []), '-f', 'qcow2', ...c(...cmds), image.name],
+  // Images prepared with multi-cluster `write -c` differ from run to run (QEMU compresses in a
+  // thread pool, clusters land in completion order): compare their guest data only.
+  ...(extra.dataOnly ? { compareData: [image.name] } : { compareImages: [image.name] }),
+});
+
+/** The standard read/write pattern set for a given cluster size (in bytes). */
+function rwPattern(cs) {
+  const l2span = (cs / 8) * cs; // guest bytes covered by one L2 table
+  const head = Math.min(4096, cs / 2);
+  return [
+    `write -P 0x11 0 ${head}`,
+    `read -P 0x11 0 ${head}`,
+    `read -P 0 ${head} ${cs - head}`,
+    `write -P 0x22 ${cs} ${cs}`,
+    `read -P 0x22 ${cs} ${cs}`,
+    `write -P 0x33 ${3 * cs + 100} ${2 * cs + 17}`,
+    `read -P 0x33 ${3 * cs + 100} ${2 * cs + 17}`,
+    `read -P 0 ${3 * cs} 100`,
+    `write -P 0x44 ${l2span - 2048} 4k`,
+    `read -P 0x44 ${l2span - 2048} 4k`,
+    `read -P 0 ${l2span + 2048} 512`,
+    `read -P 0x11 0 ${head}`,
+    'map',
+  ];
+}
+
+const ALLOC_CMDS = ['alloc 0 4k', 'alloc 0 1M', 'alloc 4k 1', 'alloc 1020k 4k'];
+
+export const qcow2Cases = [
+  // ================================================================== fresh images, cluster sizes
+  wcase('qcow2-rw-64k', 'read/write patterns on a fresh 64k-cluster image', q2('t.qcow2', '1G'), [...rwPattern(65536), 'alloc 0 128k']),
+  wcase('qcow2-rw-4k', 'read/write patterns with 4k clusters (writes spanning L2 tables at 2M)', q2('t.qcow2', '8M', 'cluster_size=4k'), rwPattern(4096)),
+  wcase('qcow2-rw-1k', 'read/write patterns with 1k clusters (L2 table covers 128k)', q2('t.qcow2', '1M', 'cluster_size=1k'), rwPattern(1024)),
+  wcase('qcow2-rw-512', 'read/write patterns with 512 B clusters (L2 table covers 32k)', q2('t.qcow2', '1M', 'cluster_size=512'), rwPattern(512)),
+  wcase('qcow2-rw-2m', 'read/write patterns with 2M clusters', q2('t.qcow2', '16M', 'cluster_size=2M'), ['write -P 1 0 4k', 'write -P 2 3M 1M', 'read -P 1 0 4k', 'read -P 0 4k 1M', 'read -P 2 3M 1M', 'map']),
+  wcase('qcow2-rw-compat-0.10', 'a version 2 image (compat=0.10)', q2('t.qcow2', '1M', 'compat=0.10'), [...rwPattern(65536).slice(0, 7), 'info']),
+  wcase('qcow2-rw-compat-1.1', 'a version 3 image (compat=1.1) with lazy refcounts', q2('t.qcow2', '1M', 'compat=1.1,lazy_refcounts=on'), [...rwPattern(65536).slice(0, 7), 'info']),
+  wcase('qcow2-rw-refcount-bits-1', 'refcount_bits=1', q2('t.qcow2', '1M', 'refcount_bits=1,cluster_size=4k'), ['write -P 1 0 64k', 'write -P 2 512k 4k', 'read -P 1 0 64k', 'read -P 2 512k 4k', 'info']),
+  wcase('qcow2-rw-refcount-bits-8', 'refcount_bits=8', q2('t.qcow2', '1M', 'refcount_bits=8,cluster_size=4k'), ['write -P 1 0 64k', 'write -P 2 512k 4k', 'read -P 1 0 64k', 'read -P 2 512k 4k', 'info']),
+  wcase('qcow2-rw-refcount-bits-16', 'refcount_bits=16 (default)', q2('t.qcow2', '1M', 'refcount_bits=16,cluster_size=4k'), ['write -P 1 0 64k', 'write -P 2 512k 4k', 'read -P 1 0 64k', 'read -P 2 512k 4k', 'info']),
+  wcase('qcow2-rw-refcount-bits-64', 'refcount_bits=64', q2('t.qcow2', '1M', 'refcount_bits=64,cluster_size=4k'), ['write -P 1 0 64k', 'write -P 2 512k 4k', 'read -P 1 0 64k', 'read -P 2 512k 4k', 'info']),
+  wcase('qcow2-rw-refcount-bits-1-512', 'refcount_bits=1 with 512 B clusters: many refcount blocks', q2('t.qcow2', '4M', 'refcount_bits=1,cluster_size=512'), ['write -P 7 0 1M', 'read -P 7 0 1M', 'write -P 8 3M 64k', 'read -P 8 3M 64k']),
+  wcase('qcow2-rw-reftable-grow-512', '512 B clusters, 4M of data: the refcount table grows', q2('t.qcow2', '64M', 'cluster_size=512'), ['write -P 9 0 4M', 'read -P 9 0 4M', 'read -P 0 4M 4k']),
+  wcase(
+    'qcow2-partial-cluster-cow',
+    'partial-cluster writes: the rest of the new cluster reads as zeroes',
+    T,
+    ['write -P 5 1000 100', 'read -P 0 0 1000', 'read -P 5 1000 100', 'read -P 0 1100 64436', 'write -P 6 65535 2', 'read -P 6 65535 2', 'read -P 0 65537 1000', 'read -v 65520 32', 'map'],
+  ),
+  wcase('qcow2-partial-cluster-tail', 'a write ending inside the last cluster of the image', q2('t.qcow2', '100k'), ['write -P 3 90k 10k', 'read -P 3 90k 10k', 'read -P 0 64k 26k', 'length', 'map']),
+  wcase('qcow2-write-spanning-many', 'one write spanning many clusters and an L2 table boundary (1k clusters)', q2('t.qcow2', '1M', 'cluster_size=1k'), ['write -P 0x5a 100k 100k', 'read -P 0x5a 100k 100k', 'read -P 0 99k 1k', 'read -P 0 200k 1k', 'map']),
+  wcase('qcow2-overwrite', 'overwriting allocated clusters does not allocate again', T, ['write -P 1 0 128k', 'write -P 2 4k 4k', 'write -P 3 60k 8k', 'read -P 1 0 4k', 'read -P 2 4k 4k', 'read -P 3 60k 8k', 'read -P 1 68k 60k', 'map']),
+  wcase('qcow2-unaligned-small', 'one-byte and odd-sized writes', T, ['write -P 0xff 1 1', 'write -P 0xfe 511 2', 'write -P 0xfd 70001 3', 'read -v 0 16', 'read -v 500 16', 'read -v 70000 8', 'map']),
+  rcase('qcow2-read-unallocated', 'reads of a fresh image: zeroes everywhere, nothing allocated', q2('t.qcow2', '4M'), ['read -P 0 0 4M', 'read -v 4194288 16', 'read -P 0 1 3', 'map', 'alloc 0 4M', 'alloc 1 1']),
+  rcase('qcow2-read-beyond-end', 'requests beyond the end of the image', q2('t.qcow2', '1M'), ['read 1M 1', 'read 1048064 1024', 'write 1048575 2', 'alloc 1M 1', 'alloc 1048575 2', 'discard 1048064 1024', 'write -z 1M 512']),
+  wcase('qcow2-odd-size', 'a qcow2 image whose size is not a multiple of the cluster size', q2('t.qcow2', '100005'), ['length', 'write -P 1 99000 1005', 'read -P 1 99000 1005', 'read 99000 1006', 'map', 'info']),
+
+  // ================================================================== aio / readv / writev
+  wcase(
+    'qcow2-aio',
+    'aio_write/aio_read one at a time, with patterns',
+    T,
+    ['aio_write -P 0x61 0 4k', 'aio_flush', 'aio_read -P 0x61 0 4k', 'aio_flush', 'aio_write -P 0x62 64k 64k', 'aio_flush', 'aio_read -P 0x62 64k 64k', 'aio_flush', 'aio_write -z 8k 4k', 'aio_flush', 'aio_read -P 0 8k 4k', 'aio_flush', 'map'],
+  ),
+  wcase('qcow2-readv-writev', 'readv/writev with several buffers across clusters', q2('t.qcow2', '1M', 'cluster_size=4k'), ['writev -P 0x71 0 1k 3k 4k', 'readv -P 0x71 0 4k 4k', 'writev -P 0x72 4000 100 200', 'readv -P 0x72 4000 150 150', 'readv -v 3990 32', 'map']),
+  {
+    name: 'qcow2-interactive',
+    description: 'commands on stdin against a qcow2 image',
+    images: [T],
+    argv: ['-f', 'qcow2', 't.qcow2'],
+    stdin: 'write -P 1 0 64k\nread -P 1 0 64k\nmap\nalloc 0 64k\nlength\nquit\n',
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+
+  // ================================================================== map / alloc / info
+  wcase(
+    'qcow2-map-alloc-7e',
+    'reference 7.E verbatim: map, alloc, info, write -c, write -b/read -b, discard, write -z -u',
+    T,
+    ['write -P 1 0 64k', 'write -P 2 256k 4k', 'write -c -P 3 512k 64k', 'map', 'alloc 0 128k', 'alloc 256k', 'alloc 100k 1k', 'alloc 900k 1M', 'info', 'write -b -P 7 0 512', 'read -b -P 7 0 512', 'discard 0 64k', 'write -z -u 256k 4k', 'map', 'length'],
+    { noCompare: true, compareData: ['t.qcow2'], checkLoose: true },
+  ),
+  wcase('qcow2-map-small-clusters', 'map and alloc with 512 B clusters and a fragmented layout', q2('t.qcow2', '1M', 'cluster_size=512'), ['write 0 512', 'write 1k 1k', 'write 4k 100', 'write 1020k 4k', 'map', ...ALLOC_CMDS, 'alloc 512 512', 'alloc 1000 2000']),
+  rcase('qcow2-map-prepared', 'map/alloc on an image written by real qemu-io', q2('t.qcow2', '2M', '', [io(['write -P 1 0 64k', 'write -P 2 192k 128k', 'write -z 512k 64k', 'write -c -P 3 1M 64k', 'write -P 4 2032k 16k'])]), ['map', 'alloc 0 2M', 'alloc 64k 128k', 'alloc 512k 64k', 'alloc 1M 1', 'alloc 2040k 8k', 'read -P 0 512k 64k', 'read -P 3 1M 64k', 'read -P 4 2032k 16k']),
+  rcase('qcow2-info-default', 'info on a fresh default image', T, ['info', 'length']),
+  rcase('qcow2-info-v2', 'info on compat=0.10', q2('t.qcow2', '1M', 'compat=0.10'), ['info']),
+  rcase('qcow2-info-options', 'info with lazy refcounts, refcount bits 64, 512 B clusters', q2('t.qcow2', '3G', 'lazy_refcounts=on,refcount_bits=64,cluster_size=512'), ['info', 'length']),
+  rcase('qcow2-info-2m-clusters', 'info with 2M clusters (vm state offset follows the L1 coverage)', q2('t.qcow2', '5G', 'cluster_size=2M'), ['info']),
+  {
+    name: 'qcow2-probe-no-f',
+    description: 'no -f: qemu-io probes qcow2',
+    images: [q2('t.qcow2', '1M', '', [io(['write -P 0x42 0 4k'])])],
+    argv: [...c('read -P 0x42 0 4k', 'info', 'length'), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+  },
+
+  // ================================================================== compressed writes
+  wcase('qcow2-write-c-basic', 'compressed writes, read back, map and check', T, ['write -c -P 0x41 0 64k', 'write -c 64k 64k', 'read -P 0x41 0 64k', 'read -P 0xcd 64k 64k', 'map', 'alloc 0 128k', 'info'], { noCompare: true, compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-write-c-errors', 'reference 7.AA plus: unaligned, partial cluster, allocated cluster', T, ['write -c 0 1000', 'write -c 0 4k', 'write -c 1000 64k', 'write -c -P 1 0 64k', 'write -c -P 2 0 64k', 'write -P 3 64k 64k', 'write -c -P 4 64k 64k', 'write -c 128k 128k', 'read -P 1 0 64k', 'read -P 3 64k 64k', 'map'], { noCompare: true, compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-write-c-tail', 'write -c of the short last cluster of the image', q2('t.qcow2', '100k'), ['write -c -P 5 64k 36k', 'write -c -P 6 64k 4k', 'read -P 5 64k 36k', 'map'], { noCompare: true, compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-write-c-small-clusters', 'write -c with 4k clusters, several clusters per request', q2('t.qcow2', '1M', 'cluster_size=4k'), ['write -c -P 7 0 16k', 'write -c 16k 4k', 'read -P 7 0 16k', 'read -P 0xcd 16k 4k', 'write -P 8 2k 4k', 'read -P 8 2k 4k', 'read -P 7 6k 10k', 'map'], { noCompare: true, compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-write-c-zero-data', 'write -c of an all-zero buffer', T, ['write -c -P 0 0 64k', 'read -P 0 0 64k', 'map'], { noCompare: true, compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-write-c-overwrite-plain', 'a plain partial write over a compressed cluster (decompress + COW)', T, ['write -c -P 1 0 64k', 'write -P 2 4k 4k', 'read -P 1 0 4k', 'read -P 2 4k 4k', 'read -P 1 8k 56k', 'discard 0 64k', 'read -P 0 0 64k', 'map'], { noCompare: true, compareData: ['t.qcow2'], checkLoose: true }),
+  rcase('qcow2-read-compressed-prepared', 'compressed clusters written by real qemu-io, read back', q2('t.qcow2', '1M', '', [io(['write -c -P 0x33 0 64k', 'write -c -P 0x34 128k 128k', 'write -c 512k 64k'])]), ['read -P 0x33 0 64k', 'read -P 0x34 128k 128k', 'read -P 0xcd 512k 64k', 'read -P 0 64k 64k', 'read -v 65530 12', 'map', 'alloc 0 1M'], { dataOnly: true }),
+  rcase('qcow2-read-compressed-prepared-1k', 'compressed 1k clusters written by real qemu-io', q2('t.qcow2', '256k', 'cluster_size=1k', [io(['write -c -P 0x35 0 32k', 'write -c -P 0x36 100k 1k'])]), ['read -P 0x35 0 32k', 'read -P 0x36 100k 1k', 'read -P 0 32k 68k', 'map'], { dataOnly: true }),
+
+  // ================================================================== vm state
+  wcase('qcow2-vmstate', 'write -b / read -b: vm state beyond the disk (L1 grows)', T, ['write -b -P 7 0 512', 'read -b -P 7 0 512', 'read -b -P 0 512 512', 'write -b -P 8 64k 128k', 'read -b -P 8 64k 128k', 'read -b -v 0 16', 'map', 'length', 'info']),
+  wcase('qcow2-vmstate-1k', 'vm state with 1k clusters (offset follows the L1 coverage)', q2('t.qcow2', '1M', 'cluster_size=1k'), ['info', 'write -b -P 9 0 4k', 'read -b -P 9 0 4k', 'read -P 0 0 4k', 'map']),
+  wcase('qcow2-vmstate-errors', 'reference 7.AA: misaligned vmstate requests', T, ['read -b 0 100', 'write -b 0 512', 'read -b -v 0 32', 'write -b 1 512', 'read -b 1 512', 'write -b -z 0 512', 'write -b -c 0 64k']),
+  rcase('qcow2-vmstate-prepared', 'vm state written by real qemu-io read back', q2('t.qcow2', '1M', '', [io(['write -b -P 0x77 4k 8k'])]), ['read -b -P 0x77 4k 8k', 'read -b -P 0 0 4k', 'read -P 0 0 1M', 'map']),
+
+  // ================================================================== discard / write -z
+  wcase('qcow2-discard-v3', 'discard on compat=1.1: reads back zeroes, map shows holes', T, ['write -P 1 0 256k', 'discard 0 64k', 'read -P 0 0 64k', 'discard 70k 10k', 'read -P 1 64k 192k', 'discard 128k 128k', 'read -P 0 128k 128k', 'map', 'alloc 0 256k']),
+  wcase('qcow2-discard-v2', 'discard on compat=0.10', q2('t.qcow2', '1M', 'compat=0.10'), ['write -P 1 0 256k', 'discard 0 64k', 'read -P 0 0 64k', 'discard 100k 4k', 'read -P 1 64k 192k', 'discard 0 1M', 'read -P 0 0 1M', 'map']),
+  wcase('qcow2-discard-small-clusters', 'discard with 512 B clusters, unaligned edges', q2('t.qcow2', '1M', 'cluster_size=512'), ['write -P 3 0 16k', 'discard 700 5000', 'read -P 3 0 1024', 'read -P 0 1024 4608', 'read -P 3 5632 10752', 'map']),
+  wcase('qcow2-write-z', 'write -z: zero clusters (v3), partial clusters write real zeroes', T, ['write -P 1 0 256k', 'write -z 0 64k', 'write -z 64k 4k', 'write -z 200k 60k', 'write -z 512k 64k', 'read -P 0 0 68k', 'read -P 1 68k 60k', 'read -P 0 200k 56k', 'read -P 0 512k 64k', 'map', 'alloc 0 1M']),
+  wcase('qcow2-write-z-u', 'write -z -u: zero clusters with unmap', T, ['write -P 1 0 256k', 'write -z -u 0 64k', 'write -z -u 64k 4k', 'write -z -u 128k 128k', 'read -P 0 0 68k', 'read -P 1 68k 60k', 'read -P 0 128k 128k', 'map', 'alloc 0 256k']),
+  wcase('qcow2-write-z-v2', 'write -z on compat=0.10 (no zero flag)', q2('t.qcow2', '1M', 'compat=0.10'), ['write -P 1 0 128k', 'write -z 0 64k', 'write -z -u 64k 64k', 'write -z 256k 64k', 'write -z 70k 1k', 'read -P 0 0 128k', 'read -P 0 256k 64k', 'map']),
+  wcase('qcow2-write-z-fresh', 'write -z on unallocated clusters', q2('t.qcow2', '1M', 'cluster_size=4k'), ['write -z 0 64k', 'write -z 100 200', 'write -z -u 64k 4k', 'read -P 0 0 128k', 'map', 'alloc 0 128k']),
+
+  // ================================================================== truncate / length
+  wcase('qcow2-truncate-grow', 'truncate grows the image', T, ['write -P 1 0 64k', 'truncate 4M', 'length', 'read -P 1 0 64k', 'read -P 0 1M 3M', 'write -P 2 3M 64k', 'read -P 2 3M 64k', 'map', 'info']),
+  wcase('qcow2-truncate-grow-l1', 'truncate grows past the L1 coverage (512 B clusters: L1 grows)', q2('t.qcow2', '32k', 'cluster_size=512'), ['write -P 1 0 32k', 'truncate 1M', 'write -P 2 900k 4k', 'read -P 1 0 32k', 'read -P 2 900k 4k', 'length', 'map']),
+  wcase('qcow2-truncate-shrink', 'truncate shrinks the image (data beyond the end is dropped)', T, ['write -P 1 0 512k', 'truncate 200k', 'length', 'read -P 1 0 200k', 'read 200k 1', 'truncate 1M', 'read -v 204784 32', 'read -P 0 256k 768k', 'map']),
+  wcase('qcow2-truncate-shrink-v2', 'truncate shrink on compat=0.10', q2('t.qcow2', '1M', 'compat=0.10'), ['write -P 1 0 1M', 'truncate 64k', 'length', 'read -P 1 0 64k', 'map']),
+  wcase('qcow2-truncate-unaligned', 'truncate to sizes that are not sector multiples', T, ['truncate 1000', 'length', 'truncate 1000000', 'length', 'write -P 3 999000 1000', 'read -P 3 999000 1000']),
+  wcase('qcow2-truncate-m', 'truncate -m preallocation modes on qcow2', T, ['truncate -m off 2M', 'length', 'truncate -m metadata 3M', 'length', 'truncate -m falloc 4M', 'length', 'truncate -m full 5M', 'length', 'truncate -m bogus 6M', 'map']),
+
+  // ================================================================== backing files
+  {
+    name: 'qcow2-backing-raw',
+    description: 'overlay over a raw backing file: read-through, partial-cluster COW from the backing file',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, seq: true } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'] }],
+    argv: ['-f', 'qcow2', ...c('read -v 0 16', 'read -v 65530 12', 'write -P 0xee 4k 4k', 'read -v 4090 12', 'read -v 8190 4', 'read -v 65530 12', 'map', 'alloc 0 1M', 'info'), 'o.qcow2'],
+    compareImages: ['o.qcow2', 'b.raw'],
+    checkImages: ['o.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-qcow2',
+    description: 'qcow2 over qcow2: map/alloc only count the top layer; data comes through',
+    images: [q2('b.qcow2', '1M', '', [io(['write -P 1 0 128k', 'write -P 2 512k 64k'], 'b.qcow2')]), { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.qcow2', '-F', 'qcow2', 'o.qcow2'] }],
+    argv: ['-f', 'qcow2', ...c('read -P 1 0 128k', 'read -P 2 512k 64k', 'read -P 0 128k 384k', 'write -P 3 1000 100', 'read -P 1 0 1000', 'read -P 3 1000 100', 'read -P 1 1100 64436', 'write -P 4 600k 8k', 'read -P 2 512k 64k', 'read -P 0 576k 24k', 'read -P 4 600k 8k', 'map', 'alloc 0 1M', 'alloc 512k 64k', 'info'), 'o.qcow2'],
+    compareImages: ['o.qcow2', 'b.qcow2'],
+    checkImages: ['o.qcow2', 'b.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-shorter',
+    description: 'backing file shorter than the overlay: beyond it reads zeroes; COW at the edge',
+    images: [{ name: 'b.raw', bytes: { size: 100000, fill: 0x5b } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.raw', '-F', 'raw', 'o.qcow2', '1M'] }],
+    argv: ['-f', 'qcow2', ...c('read -P 0x5b 0 100000', 'read -P 0 100000 948576', 'read -v 99990 20', 'write -P 1 98304 512', 'read -v 98300 8', 'read -v 99990 20', 'write -P 2 600k 4k', 'read -P 0 592k 8k', 'map', 'length'), 'o.qcow2'],
+    compareImages: ['o.qcow2'],
+    checkImages: ['o.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-chain-prepared',
+    description: 'a three-layer chain written by real qemu-io, read back',
+    images: [
+      q2('b.qcow2', '1M', '', [io(['write -P 1 0 1M'], 'b.qcow2')]),
+      { name: 'm.qcow2', create: ['-f', 'qcow2', '-b', 'b.qcow2', '-F', 'qcow2', 'm.qcow2'], prepare: [io(['write -P 2 64k 64k', 'write -z 128k 64k', 'discard 192k 64k'], 'm.qcow2')] },
+      { name: 't.qcow2', create: ['-f', 'qcow2', '-b', 'm.qcow2', '-F', 'qcow2', 't.qcow2'], prepare: [io(['write -P 3 1000 10'], 't.qcow2')] },
+    ],
+    argv: ['-f', 'qcow2', ...c('read -P 1 0 1000', 'read -P 3 1000 10', 'read -P 1 1010 64526', 'read -P 2 64k 64k', 'read -P 0 128k 64k', 'read -P 0 192k 64k', 'read -P 1 256k 768k', 'map', 'alloc 0 1M'), 't.qcow2'],
+    compareImages: ['t.qcow2', 'm.qcow2', 'b.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-discard-z',
+    description: 'discard and write -z on an overlay: zeroes must hide the backing data',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, fill: 0x66 } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'] }],
+    argv: ['-f', 'qcow2', ...c('write -P 1 0 64k', 'discard 0 64k', 'read -v 0 8', 'write -z 64k 64k', 'read -P 0 64k 64k', 'write -z 130k 2k', 'read -v 131070 4', 'read -v 133118 4', 'map'), 'o.qcow2'],
+    compareImages: ['o.qcow2', 'b.raw'],
+    checkImages: ['o.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-missing',
+    description: 'the backing file does not exist',
+    images: [{ name: 'o.qcow2', create: ['-f', 'qcow2', '-u', '-b', 'gone.raw', '-F', 'raw', 'o.qcow2', '1M'] }],
+    argv: ['-f', 'qcow2', ...c('read 0 512'), 'o.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-cor',
+    description: '-C copy-on-read: reads from the backing file are copied into the overlay',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, seq: true } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'] }],
+    argv: ['-C', '-f', 'qcow2', ...c('map', 'read -v 0 16', 'map', 'read 100k 4k', 'read -v 102400 8', 'map', 'alloc 0 1M'), 'o.qcow2'],
+    compareImages: ['o.qcow2', 'b.raw'],
+    checkImages: ['o.qcow2'],
+  },
+  {
+    name: 'qcow2-backing-readonly-open',
+    description: '-r on an overlay: reads through, writes refused',
+    images: [{ name: 'b.raw', bytes: { size: 65536, fill: 0x21 } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'] }],
+    argv: ['-r', '-f', 'qcow2', ...c('read -P 0x21 0 64k', 'write 0 512', 'discard 0 64k', 'write -z 0 64k', 'truncate 1M', 'map'), 'o.qcow2'],
+    compareImages: ['o.qcow2'],
+  },
+
+  // ================================================================== internal snapshots (made by the real qemu-img)
+  // The snapshot's creation time (date_sec/date_nsec, bytes 16..23 of the table entry) is zeroed
+  // with `patch` so that the files are reproducible.
+  wcase(
+    'qcow2-snapshot-cow',
+    'writes after `qemu-img snapshot -c`: shared clusters (refcount 2) are copied, L2 tables too',
+    { ...q2('t.qcow2', '1M', '', [io(['write -P 1 0 128k', 'write -P 2 512k 64k']), { qemuImg: ['snapshot', '-c', 's1', 't.qcow2'] }]), patch: [{ at: 0x90010, hex: '0000000000000000' }] },
+    ['write -P 3 4k 4k', 'read -P 1 0 4k', 'read -P 3 4k 4k', 'read -P 1 8k 120k', 'write -P 4 512k 64k', 'read -P 4 512k 64k', 'write -z 64k 64k', 'discard 0 64k', 'read -P 0 0 128k', 'map', 'info'],
+  ),
+  rcase('qcow2-snapshot-read-current', 'the active layer after a snapshot and an overwrite', { ...q2('t.qcow2', '1M', '', [io(['write -P 1 0 64k']), { qemuImg: ['snapshot', '-c', 's1', 't.qcow2'] }, io(['write -P 2 0 4k'])]), patch: [{ at: 0x70010, hex: '0000000000000000' }] }, ['read -P 2 0 4k', 'read -P 1 4k 60k', 'map', 'info']),
+
+  // ================================================================== extended L2 (subclusters)
+
+  // ================================================================== open / close / reopen / -r
+  {
+    name: 'qcow2-open-close-reopen',
+    description: 'open -f qcow2, close, open again, reopen -r, reopen -w',
+    images: [T],
+    argv: c('open -o driver=qcow2 t.qcow2', 'write -P 1 0 4k', 'close', 'read 0 512', 'open -o driver=qcow2 t.qcow2', 'read -P 1 0 4k', 'reopen -r', 'write 0 512', 'read -P 1 0 4k', 'reopen -w', 'write -P 2 64k 512', 'read -P 2 64k 512', 'close', 'open -r -o driver=qcow2 t.qcow2', 'write 0 512', 'read -P 2 64k 512', 'map'),
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-open-o',
+    description: 'open -o driver=qcow2 with options',
+    images: [T],
+    argv: c('open -o driver=qcow2,file.driver=file,file.filename=t.qcow2', 'write -P 3 0 4k', 'read -P 3 0 4k', 'close', 'open -o driver=qcow2,l2-cache-size=64k t.qcow2', 'read -P 3 0 4k', 'info', 'close', 'open -o driver=qcow2,nosuch=1 t.qcow2'),
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-readonly',
+    description: '-r: writes, discards, truncates fail; reads work',
+    images: [q2('t.qcow2', '1M', '', [io(['write -P 9 0 64k'])])],
+    argv: ['-r', '-f', 'qcow2', ...c('read -P 9 0 64k', 'write 0 4k', 'write -z 0 4k', 'write -c 0 64k', 'write -b 0 512', 'discard 0 64k', 'truncate 2M', 'aio_write 0 4k', 'aio_flush', 'flush', 'read -P 9 0 64k'), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-image-opts',
+    description: '--image-opts driver=qcow2',
+    images: [T],
+    argv: ['--image-opts', ...c('write -P 4 0 4k', 'read -P 4 0 4k', 'length', 'map'), 'driver=qcow2,file.filename=t.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-json',
+    description: 'json: filename with driver qcow2',
+    images: [T],
+    argv: ['-c', 'write -P 5 0 4k', '-c', 'read -P 5 0 4k', `json:${JSON.stringify({ driver: 'qcow2', file: { driver: 'file', filename: 't.qcow2' } })}`],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-format-raw-on-qcow2',
+    description: '-f raw on a qcow2 file sees the file bytes (header magic)',
+    images: [T],
+    argv: ['-f', 'raw', ...c('read -v 0 16', 'length'), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-format-qcow2-on-raw',
+    description: '-f qcow2 on a raw file: Image is not in qcow2 format',
+    images: [{ name: 'd.raw', create: ['-f', 'raw', 'd.raw', '1M'] }],
+    argv: ['-f', 'qcow2', ...c('read 0 512'), 'd.raw'],
+  },
+  {
+    name: 'qcow2-cache-modes',
+    description: 'cache modes writeback / unsafe / directsync on qcow2 (none needs O_DIRECT)',
+    images: [T],
+    argv: ['-t', 'writeback', ...c('open -t unsafe -o driver=qcow2 t.qcow2', 'write -P 1 0 64k', 'close', 'open -t directsync -o driver=qcow2 t.qcow2', 'write -P 2 64k 4k', 'read -P 1 0 64k', 'close', 'open -t writeback -o driver=qcow2 t.qcow2', 'read -P 2 64k 4k', 'flush', 'map')],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-flush-length-stats',
+    description: 'flush, length, -C stats and -q on qcow2',
+    images: [T],
+    argv: ['-f', 'qcow2', ...c('write -C -P 1 0 4k', 'write -q -P 2 4k 4k', 'read -C -P 2 4k 4k', 'flush', 'length'), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+
+  // ================================================================== blkdebug over qcow2
+  {
+    name: 'qcow2-blkdebug-plain',
+    description: '-f qcow2 blkdebug::t.qcow2 without rules behaves like the plain image',
+    images: [T],
+    argv: ['-f', 'qcow2', ...c('write -P 1 0 4k', 'write -P 2 100k 200k', 'read -P 1 0 4k', 'read -P 2 100k 200k', 'map', 'alloc 0 1M'), 'blkdebug::t.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-7r-l2-load',
+    description: 'reference 7.R (third): inject-error on l2_load via open -o',
+    images: [q2('t.qcow2', '1M', '', [io(['write -P 42 0x38000 512'])])],
+    argv: c('open -o driver=qcow2,file.driver=blkdebug,file.inject-error.event=l2_load t.qcow2', 'read 0 512', 'write 0 512', 'read 0 512', 'close', 'open -o file.driver=blkdebug,file.inject-error.event=l2_load t.qcow2', 'read -P 42 0x38000 512'),
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-7r-fresh-l2-load',
+    description: 'reference 7.R: l2_load on a fresh image never fires (new L2 tables are not loaded)',
+    images: [T],
+    argv: c('open -o driver=qcow2,file.driver=blkdebug,file.inject-error.event=l2_load t.qcow2', 'read 0 512', 'write 0 512', 'read 0 512', 'write -P 42 0x38000 512', 'read -P 42 0x38000 512'),
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-7u-align',
+    description: 'reference 7.U: blkdebug above qcow2 with align=4k, max-transfer=64k',
+    images: [q2('t.qcow2', '128M')],
+    argv: c('open -o driver=blkdebug,image.driver=qcow2,align=4k,max-transfer=64k blkdebug::t.qcow2', 'write -P 33 1000 128k', 'read -P 33 1000 128k', 'alloc 1 1', 'map'),
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-protocol-rw',
+    description: '-f qcow2 blkdebug::t.qcow2: reads/writes/map through blkdebug',
+    images: [T],
+    argv: ['-f', 'qcow2', ...c('write -P 1 0 4k', 'read -P 1 0 4k', 'write -c -P 2 64k 64k', 'read -P 2 64k 64k', 'write -z 128k 64k', 'discard 0 64k', 'map', 'info', 'length'), 'blkdebug::t.qcow2'],
+    compareData: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+    checkLoose: true,
+  },
+  {
+    name: 'qcow2-blkdebug-read-aio-error',
+    description: 'inject-error read_aio on data reads of an allocated cluster; unallocated reads fire nothing',
+    images: [q2('t.qcow2', '1M', '', [io(['write -P 3 0 64k'])])],
+    files: { 'b.conf': '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' },
+    argv: ['-f', 'qcow2', ...c('read 0 512', 'read -P 0 64k 512', 'read 0 512'), 'blkdebug:b.conf:t.qcow2'],
+    compareImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-write-aio-once',
+    description: 'write_aio once=on errno 28 on an overwrite',
+    images: [q2('t.qcow2', '1M', '', [io(['write -P 3 0 64k'])])],
+    files: { 'b.conf': '[inject-error]\nevent = "write_aio"\nerrno = "28"\nonce = "on"\n' },
+    argv: ['-f', 'qcow2', ...c('write -P 4 0 4k', 'read -P 3 0 4k', 'write -P 4 0 4k', 'read -P 4 0 4k'), 'blkdebug:b.conf:t.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-read-compressed',
+    description: 'inject-error read_compressed on a compressed cluster written by real qemu-io',
+    images: [q2('t.qcow2', '1M', '', [io(['write -c -P 3 0 64k', 'write -P 4 64k 64k'])])],
+    files: { 'b.conf': '[inject-error]\nevent = "read_compressed"\nerrno = "5"\nonce = "on"\n' },
+    argv: ['-f', 'qcow2', ...c('read -P 4 64k 64k', 'read 0 512', 'read -P 3 0 64k'), 'blkdebug:b.conf:t.qcow2'],
+    compareImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-read-backing',
+    description: 'inject-error read_backing_aio on an overlay',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, fill: 0x44 } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'] }],
+    files: { 'b.conf': '[inject-error]\nevent = "read_backing_aio"\nerrno = "5"\nonce = "on"\n' },
+    argv: ['-f', 'qcow2', ...c('read 0 512', 'read -P 0x44 0 512', 'write -P 1 0 512'), 'blkdebug:b.conf:o.qcow2'],
+    compareImages: ['o.qcow2'],
+    checkImages: ['o.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-state-machine',
+    description: 'set-state on cluster_alloc, then inject-error on write_aio in state 2',
+    images: [T],
+    files: { 'b.conf': '[set-state]\nevent = "cluster_alloc"\nstate = "1"\nnew_state = "2"\n\n[inject-error]\nevent = "write_aio"\nstate = "2"\nerrno = "28"\n' },
+    argv: ['-f', 'qcow2', ...c('write -P 1 0 4k', 'write -P 2 0 4k', 'read -P 1 0 4k'), 'blkdebug:b.conf:t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-break-aio',
+    description: 'a breakpoint on write_aio suspends an aio_write on a qcow2 image; resume completes it',
+    images: [T],
+    argv: ['-f', 'qcow2', ...c('break write_aio A', 'aio_write -P 9 0 4k', 'wait_break A', 'resume A', 'aio_flush', 'read -P 9 0 4k'), 'blkdebug::t.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-blkdebug-image-opts',
+    description: '--image-opts driver=qcow2,file.driver=blkdebug with inject-error on l1_update',
+    images: [T],
+    argv: ['--image-opts', ...c('write 0 4k', 'write 0 4k', 'read 0 4k'), 'driver=qcow2,file.driver=blkdebug,file.image.filename=t.qcow2,file.inject-error.event=l1_update,file.inject-error.once=on'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+];
