@@ -140,7 +140,7 @@ function validateTable(offset: number, lo: number, entries: number, entryLen: nu
 }
 
 /** The subset of qcow2_open's header checks a check needs, with QEMU's messages. */
-export async function openQcow2ForCheck(read: ReadFn, readWrite = false): Promise<Image> {
+export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   const head = await read(0, 512);
   if (be32(head, 0) !== QCOW_MAGIC) throw new Qcow2OpenError('Image is not in qcow2 format');
   const h = parseHeader(head);
@@ -165,8 +165,6 @@ export async function openQcow2ForCheck(read: ReadFn, readWrite = false): Promis
   const unknown = be32(head, 72) * 2 ** 32 + ((be32(head, 76) & ~31) >>> 0);
   if (h.version >= 3 && unknown) throw new Qcow2OpenError(`Unsupported qcow2 feature(s): Unknown incompatible feature: ${hex(unknown)}`);
   if (h.refcountOrder > 6) throw new Qcow2OpenError('Reference count entry width too large; may not exceed 64 bits');
-  if (h.cryptMethod > 2) throw new Qcow2OpenError(`Unsupported encryption method ${h.cryptMethod | 0}`);
-  if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
   const extL2 = (incompatLo & INCOMPAT_EXTL2) !== 0;
   const l2EntryBytes = extL2 ? 16 : 8;
   const reftableEntries = (h.refcountTableClusters * cs) / 8;
@@ -177,6 +175,9 @@ export async function openQcow2ForCheck(read: ReadFn, readWrite = false): Promis
   const l1Needed = Math.ceil(h.size / 2 ** (h.clusterBits + l2Bits));
   if (l1Needed > 0x7fffffff) throw new Qcow2OpenError('Image is too big');
   if (h.l1Size < l1Needed) throw new Qcow2OpenError('L1 table is too small');
+  // (QEMU reports an unknown encryption method only after the L1 checks.)
+  if (h.cryptMethod > 2) throw new Qcow2OpenError(`Unsupported encryption method ${h.cryptMethod | 0}`);
+  if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
 
   const rt = await read(h.refcountTableOffset, reftableEntries * 8);
   const reftable: number[] = [];
@@ -188,14 +189,9 @@ export async function openQcow2ForCheck(read: ReadFn, readWrite = false): Promis
     reftable.push(be32(rt, i * 8) * 2 ** 32 + ((lo & 0xfffffe00) >>> 0));
     reftableLo.push(lo);
   }
-  // External data files (not supported here) and their autoclear bit. Observed in 7.2: with
-  // unknown autoclear bits a read-only open skips the data-file-raw complaint; a read-write
-  // open clears the unknown bits first and then complains.
+  // External data files (not supported here) and their autoclear bit.
   if (h.version >= 3 && incompatLo & INCOMPAT_DATA_FILE) throw new Qcow2OpenError("'data-file' is required for this image");
-  const autoclearUnknown = be32(head, 88) !== 0 || (be32(head, 92) & ~AUTOCLEAR_MASK) !== 0;
-  if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW && (readWrite || !autoclearUnknown)) {
-    throw new Qcow2OpenError('data-file-raw requires a data file');
-  }
+  if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW) throw new Qcow2OpenError('data-file-raw requires a data file');
   const l1Bytes = await read(h.l1TableOffset, h.l1Size * 8);
   const l1: number[][] = [];
   for (let i = 0; i < h.l1Size; i++) l1.push([be32(l1Bytes, i * 8), be32(l1Bytes, i * 8 + 4)]);
@@ -315,6 +311,8 @@ class Checker {
     if (t >= img.reftable.length) return 0;
     const blockOffset = img.reftable[t];
     if (!blockOffset) return 0;
+    // Beyond INT64_MAX the block layer refuses the read (EIO), with no corruption event.
+    if (img.reftableHi[t] & 0x80000000) return undefined;
     if (img.reftableLo[t] & (img.cs - 1) & ~0x1ff) {
       await this.signalCorruption(`Refblock offset 0x${entryHex(img.reftableHi[t], img.reftableLo[t] & 0xfffffe00)} unaligned (reftable index: ${altHex(t)})`);
       return undefined;
@@ -872,7 +870,7 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
         file.size = Math.max(file.size, offset + data.length);
       }
     : undefined;
-  const img = await openQcow2ForCheck(padded, !!tracked && !!(options.fixLeaks || options.fixErrors));
+  const img = await openQcow2ForCheck(padded);
   if (tracked && (options.fixLeaks || options.fixErrors) && img.h.version >= 3) {
     // Opening read-write clears the autoclear bits QEMU does not know.
     const a = await padded(88, 8);

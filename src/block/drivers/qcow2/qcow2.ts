@@ -120,22 +120,19 @@ class Qcow2Driver implements DriverInstance {
     let failure: unknown = null;
     for (let done = 0; done < bytes && failure === null; ) {
       const at = offset + done;
-      let target: WriteTarget | null = null;
+      let t: WriteTarget | null = null;
+      const wait = s.lock.lock();
+      if (wait) await wait;
       try {
-        await this.locked(async () => {
-          try {
-            target = await allocHostOffset(s, at, bytes - done);
-            await s.preWriteOverlapCheck(0, target.host, target.bytes);
-          } catch (e) {
-            if (target) await handleL2Meta(s, target.metas, false);
-            throw e;
-          }
-        });
+        t = await allocHostOffset(s, at, bytes - done);
+        await s.preWriteOverlapCheck(0, t.host, t.bytes);
       } catch (e) {
+        if (t) await handleL2Meta(s, t.metas, false).catch(() => undefined);
         failure = e;
-        break;
+      } finally {
+        s.lock.unlock();
       }
-      const t = target as unknown as WriteTarget;
+      if (failure || !t) break;
       const error = await this.writeData(t, at, t.bytes === bytes ? buf : buf.subarray(done, done + t.bytes));
       if (pending) failure = await this.linkTask(pending.t, pending.error);
       pending = { t, error };
