@@ -1,5 +1,6 @@
 // `blkstudio img SUBCOMMAND ...`: qemu-img's create and check.
 
+import * as fs from 'node:fs';
 import { imgCheck } from './check';
 import { imgCreate } from './create';
 import { ImgOutput, usageError } from './output';
@@ -16,6 +17,19 @@ export async function imgMain(argv: readonly string[], o: ImgOutput): Promise<nu
   return usageError(o, `Command not found: ${cmd}`);
 }
 
+/** writeSync to a possibly non-blocking pipe: wait and retry on EAGAIN. */
+function writeFully(fd: number, data: Buffer): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let done = 0; done < data.length; ) {
+    try {
+      done += fs.writeSync(fd, data, done, data.length - done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+
 /** Runs a subcommand on the process's stdio and exits with its status. */
 export async function runImgCli(argv: readonly string[]): Promise<never> {
   const o = new ImgOutput();
@@ -26,8 +40,7 @@ export async function runImgCli(argv: readonly string[]): Promise<never> {
     o.err(`qemu-img: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     status = 1;
   }
-  for (const c of o.finish()) (c.stream === 'stdout' ? process.stdout : process.stderr).write(c.text);
-  // Let piped stdout drain before exiting.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  // Written synchronously, so a check's megabytes of stderr reach a pipe before we exit.
+  for (const c of o.finish()) writeFully(c.stream === 'stdout' ? 1 : 2, Buffer.from(c.text, 'utf8'));
   process.exit(status);
 }

@@ -7,13 +7,7 @@
 // instead of computing a layout: the result is byte-identical for every size and cluster size.
 
 import {
-  align8,
-  ascii,
   buildHeaderCluster,
-  EXT_BACKING_FORMAT,
-  putBe32,
-  serializeHeader,
-  utf8,
   COMPAT_LAZY_REFCOUNTS,
   getRefcount,
   INCOMPAT_COMPRESSION,
@@ -287,35 +281,6 @@ class CreateSim {
   }
 }
 
-/**
- * QEMU 7.2 writes the feature table only when clusters are larger than 4 KiB (it keeps small
- * header clusters free for the backing file name); buildHeaderCluster always adds it for v3.
- */
-export function headerClusterFor(h: QcowHeader, cs: number, backingFile?: string, backingFormat?: string): Uint8Array | null {
-  if (h.version < 3 || cs > 4096) return buildHeaderCluster(h, cs, { backingFile, backingFormat });
-  const buf = new Uint8Array(cs);
-  let o = h.headerLength;
-  const hdr = { ...h, backingFileOffset: 0, backingFileSize: 0 };
-  if (backingFormat) {
-    const fmt = ascii(backingFormat);
-    if (o + 8 + align8(fmt.length) + 8 > cs) return null;
-    putBe32(buf, o, EXT_BACKING_FORMAT);
-    putBe32(buf, o + 4, fmt.length);
-    buf.set(fmt, o + 8);
-    o += 8 + align8(fmt.length);
-  }
-  o += 8; // end of extensions
-  if (backingFile) {
-    const name = utf8(backingFile);
-    if (o + name.length > cs) return null;
-    buf.set(name, o);
-    hdr.backingFileOffset = o;
-    hdr.backingFileSize = name.length;
-  }
-  serializeHeader(hdr, buf);
-  return buf;
-}
-
 /** The qcow2 image qemu-img 7.2 creates for these parameters (preallocation=off). */
 export function layoutNewQcow2(p: Qcow2CreateParams): Qcow2CreateLayout {
   const sim = new CreateSim(p.clusterBits, p.refcountOrder);
@@ -364,7 +329,7 @@ export function layoutNewQcow2(p: Qcow2CreateParams): Qcow2CreateLayout {
   header.refcountTableOffset = sim.reftableOffset;
   header.refcountTableClusters = (sim.reftable.length * 8) / cs;
 
-  const headerCluster = headerClusterFor(header, cs, p.backingFile, p.backingFile ? p.backingFormat : undefined);
+  const headerCluster = buildHeaderCluster(header, cs, { backingFile: p.backingFile, backingFormat: p.backingFile ? p.backingFormat : undefined });
   if (!headerCluster) throw new Qcow2TooLargeError('header does not fit in one cluster');
   sim.write(0, headerCluster);
   return { writes: sim.toWrites(), length: sim.length, header };

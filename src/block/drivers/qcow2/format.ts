@@ -181,7 +181,8 @@ export function align8(n: number): number {
 
 /**
  * The header cluster as qcow2_update_header writes it: fixed fields, extensions (backing format,
- * feature table for v3, then the unknown ones kept from the image), end marker, backing file
+ * the feature table for v3 images with clusters over 4 KiB (QEMU keeps small header clusters for
+ * the backing file name), then the unknown ones kept from the image), end marker, backing file
  * name. Returns null when it does not fit in one cluster.
  */
 export function buildHeaderCluster(
@@ -193,7 +194,7 @@ export function buildHeaderCluster(
   let o = h.version >= 3 ? h.headerLength : V2_HEADER_LENGTH;
   const exts: HeaderExtension[] = [];
   if (opts.backingFormat) exts.push({ type: EXT_BACKING_FORMAT, data: ascii(opts.backingFormat) });
-  if (h.version >= 3) exts.push({ type: EXT_FEATURE_TABLE, data: featureTableData() });
+  if (h.version >= 3 && clusterSize > 4096) exts.push({ type: EXT_FEATURE_TABLE, data: featureTableData() });
   exts.push(...(opts.unknownExtensions ?? []));
   for (const e of exts) {
     if (o + 8 + align8(e.data.length) > clusterSize) return null;
