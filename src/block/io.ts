@@ -282,12 +282,14 @@ export function bdrvPwriteCompressed(child: BdrvChild, offset: number, bytes: nu
     const req = await beginRequest(node, offset, bytes, false);
     try {
       // Compressed writes fire neither pwritev nor pwritev_zero, only pwritev_done.
+      let ok = false;
       try {
         await node.drv.pwriteCompressed(offset, bytes, buf);
+        ok = true;
       } finally {
         const done = fireDebugEvent(node, 'pwritev_done');
         if (done) await done;
-        finishWrite(node, offset, bytes);
+        finishWrite(node, offset, bytes, ok);
       }
     } finally {
       endRequest(node, req);
@@ -396,19 +398,22 @@ async function alignedPwritev(node: BlockNode, offset: number, bytes: number, bu
   // Describe the request only when it will be seen (no object per write otherwise).
   const before = wantsDebugEvent(node, event) ? fireDebugEvent(node, event, { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
   if (before) await before;
+  let ok = false;
   try {
     if (buf) await driverPwritev(node, offset, bytes, buf, flags);
     else await doPwriteZeroes(node, offset, bytes, flags);
+    ok = true;
   } finally {
     const after = wantsDebugEvent(node, 'pwritev_done') ? fireDebugEvent(node, 'pwritev_done', { op: buf ? 'write' : 'write-zeroes', offset, bytes }) : null;
     if (after) await after;
-    finishWrite(node, offset, bytes);
+    finishWrite(node, offset, bytes, ok);
   }
 }
 
-function finishWrite(node: BlockNode, offset: number, bytes: number): void {
+/** bdrv_co_write_req_finish: a new write generation; a successful write past the end grows the node. */
+function finishWrite(node: BlockNode, offset: number, bytes: number, ok: boolean): void {
   node.writeGen++;
-  if (offset + bytes > node.totalBytes) node.totalBytes = offset + bytes;
+  if (ok && offset + bytes > node.totalBytes) node.totalBytes = offset + bytes;
 }
 
 /** bdrv_driver_pwritev: split by max-transfer; emulate FUA with a flush when unsupported. */

@@ -64,6 +64,9 @@ class NodeHostFile implements HostFile {
   ) {}
 
   async pread(buf: Uint8Array, offset: number): Promise<number> {
+    // Node takes a position it cannot represent exactly as "the current offset": such a read is
+    // past any real file's end, so it reads nothing, as the kernel would.
+    if (!Number.isSafeInteger(offset + buf.length)) return 0;
     let done = 0;
     while (done < buf.length) {
       let n: number;
@@ -85,6 +88,9 @@ class NodeHostFile implements HostFile {
   }
 
   async pwrite(buf: Uint8Array, offset: number): Promise<void> {
+    // Never let Node write such a position at the current offset (it would hit the header):
+    // fail as ext4 does for offsets past its largest file.
+    if (!Number.isSafeInteger(offset + buf.length)) throw new BlockError(EFBIG_ERRNO);
     let done = 0;
     while (done < buf.length) {
       if (this.syncIo) {
@@ -124,6 +130,7 @@ class NodeHostFile implements HostFile {
   }
 
   truncate(length: number): Promise<void> {
+    if (!Number.isSafeInteger(length)) return Promise.reject(new BlockError(EFBIG_ERRNO));
     return wrap<void>((cb) => fs.ftruncate(this.fd, length, cb));
   }
 
@@ -138,6 +145,9 @@ export interface NodeBlockHostOptions {
   /** Synchronous file I/O (see NodeHostFile): for command-line tools, not for the app. */
   syncIo?: boolean;
 }
+
+/** EFBIG: File too large. */
+const EFBIG_ERRNO = 27;
 
 export class NodeBlockHost implements BlockHost {
   constructor(private readonly options: NodeBlockHostOptions = {}) {}

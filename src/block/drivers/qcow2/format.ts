@@ -54,9 +54,13 @@ export interface QcowHeader {
   refcountTableClusters: number;
   nbSnapshots: number;
   snapshotsOffset: number;
+  /** Feature words: the low 32 bits (every bit QEMU 7.2 knows); the high halves apart, exactly. */
   incompatibleFeatures: number;
   compatibleFeatures: number;
   autoclearFeatures: number;
+  incompatibleHigh?: number;
+  compatibleHigh?: number;
+  autoclearHigh?: number;
   refcountOrder: number;
   headerLength: number;
   compressionType: number;
@@ -106,9 +110,12 @@ export function parseHeader(b: Uint8Array): QcowHeader {
     refcountTableClusters: be32(b, 56),
     nbSnapshots: be32(b, 60),
     snapshotsOffset: be64(b, 64),
-    incompatibleFeatures: v3 ? be64(b, 72) : 0,
-    compatibleFeatures: v3 ? be64(b, 80) : 0,
-    autoclearFeatures: v3 ? be64(b, 88) : 0,
+    incompatibleFeatures: v3 ? be32(b, 76) : 0,
+    compatibleFeatures: v3 ? be32(b, 84) : 0,
+    autoclearFeatures: v3 ? be32(b, 92) : 0,
+    incompatibleHigh: v3 ? be32(b, 72) : 0,
+    compatibleHigh: v3 ? be32(b, 80) : 0,
+    autoclearHigh: v3 ? be32(b, 88) : 0,
     refcountOrder: v3 ? be32(b, 96) : 4,
     headerLength: v3 ? be32(b, 100) : V2_HEADER_LENGTH,
     compressionType: v3 && be32(b, 100) > 104 ? b[104] : 0,
@@ -131,9 +138,12 @@ export function serializeHeader(h: QcowHeader, b: Uint8Array): void {
   putBe32(b, 60, h.nbSnapshots);
   putBe64(b, 64, h.snapshotsOffset);
   if (h.version >= 3) {
-    putBe64(b, 72, h.incompatibleFeatures);
-    putBe64(b, 80, h.compatibleFeatures);
-    putBe64(b, 88, h.autoclearFeatures);
+    putBe32(b, 72, h.incompatibleHigh ?? 0);
+    putBe32(b, 76, h.incompatibleFeatures >>> 0);
+    putBe32(b, 80, h.compatibleHigh ?? 0);
+    putBe32(b, 84, h.compatibleFeatures >>> 0);
+    putBe32(b, 88, h.autoclearHigh ?? 0);
+    putBe32(b, 92, h.autoclearFeatures >>> 0);
     putBe32(b, 96, h.refcountOrder);
     putBe32(b, 100, h.headerLength);
     if (h.headerLength > 104) b[104] = h.compressionType;

@@ -123,7 +123,7 @@ async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn:
         break;
       case EXT_BITMAPS:
         if (len !== 24) fail('bitmaps_ext: Invalid extension length');
-        if (!(h.autoclearFeatures % 2 ** 32 & AUTOCLEAR_BITMAPS)) {
+        if (!(h.autoclearFeatures & AUTOCLEAR_BITMAPS)) {
           warn(
             h.version < 3
               ? 'qemu-io: warning: This qcow2 v2 image contains bitmaps, but they may have been modified by a program without persistent bitmap support; so now they must all be considered inconsistent\n'
@@ -147,13 +147,14 @@ async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn:
 }
 
 /** report_unsupported_feature: names from the feature table, then the unnamed bits. */
-function unsupportedFeatures(names: Map<string, string> | null, mask: number): string {
+function unsupportedFeatures(names: Map<string, string> | null, maskLow: number, maskHigh: number): string {
   const parts: string[] = [];
+  let mask = (BigInt(maskHigh >>> 0) << 32n) | BigInt(maskLow >>> 0);
   for (const [key, name] of names ?? []) {
     const [kind, bit] = key.split(':').map(Number);
-    if (kind === 0 && bit < 53 && Math.floor(mask / 2 ** bit) % 2 === 1) {
+    if (kind === 0 && bit < 64 && (mask >> BigInt(bit)) & 1n) {
       parts.push(name.slice(0, 46));
-      mask -= 2 ** bit;
+      mask &= ~(1n << BigInt(bit));
     }
   }
   if (mask) parts.push(`Unknown incompatible feature: ${mask.toString(16)}`);
@@ -222,10 +223,10 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail('qcow2: Compression type incompatible feature bit must not be set');
   }
   if (h.compressionType !== 0 && !(h.incompatibleFeatures & INCOMPAT_COMPRESSION)) fail('qcow2: Compression type incompatible feature bit must be set');
-  const unknownIncompat = h.incompatibleFeatures - ((h.incompatibleFeatures % 2 ** 32) & INCOMPAT_MASK);
-  if (unknownIncompat) {
+  const unknownIncompat = (h.incompatibleFeatures & ~INCOMPAT_MASK) >>> 0;
+  if (unknownIncompat || h.incompatibleHigh) {
     const exts = await readExtensions(file, h, extEnd, () => undefined).catch(() => null);
-    fail(unsupportedFeatures(exts?.featureNames ?? null, unknownIncompat), ENOTSUP);
+    fail(unsupportedFeatures(exts?.featureNames ?? null, unknownIncompat, h.incompatibleHigh ?? 0), ENOTSUP);
   }
   if (h.incompatibleFeatures & INCOMPAT_CORRUPT && !readOnly) fail('qcow2: Image is corrupt; cannot be opened read/write', EACCES);
   if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
@@ -246,7 +247,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   const hasDataFileExt = exts.unknown.some((e) => e.type === EXT_DATA_FILE);
   if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) {
     if (!hasDataFileExt && !options.has('data-file')) fail("'data-file' is required for this image");
-  } else if (h.autoclearFeatures % 2 ** 32 & AUTOCLEAR_DATA_FILE_RAW) {
+  } else if (h.autoclearFeatures & AUTOCLEAR_DATA_FILE_RAW) {
     fail('data-file-raw requires a data file');
   }
   if (h.cryptMethod === 2 && !exts.unknown.some((e) => e.type === EXT_CRYPTO_HEADER)) fail('Missing CRYPTO header for crypt method 2');
@@ -266,9 +267,12 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
   // Unknown autoclear bits are cleared (and the header rewritten) when the image may be written.
   // Bitmaps are not kept up to date here, so a writer clears their bit (the spec's autoclear rule).
-  const knownAutoclear = (h.autoclearFeatures % 2 ** 32) & AUTOCLEAR_MASK & (readOnly ? AUTOCLEAR_MASK : ~AUTOCLEAR_BITMAPS);
-  const updateHeader = !readOnly && (h.autoclearFeatures !== knownAutoclear || exts.dropBitmaps);
-  if (updateHeader) h.autoclearFeatures = knownAutoclear;
+  const knownAutoclear = h.autoclearFeatures & AUTOCLEAR_MASK & (readOnly ? AUTOCLEAR_MASK : ~AUTOCLEAR_BITMAPS);
+  const updateHeader = !readOnly && (h.autoclearFeatures !== knownAutoclear || (h.autoclearHigh ?? 0) !== 0 || exts.dropBitmaps);
+  if (updateHeader) {
+    h.autoclearFeatures = knownAutoclear;
+    h.autoclearHigh = 0;
+  }
   return { header: h, l1, reftable, backingFile, backingFormat: exts.backingFormat, unknownExtensions: exts.unknown, options: opts, updateHeader };
 }
 

@@ -13,6 +13,7 @@ import {
   type HeaderExtension,
   INCOMPAT_CORRUPT,
   INCOMPAT_DIRTY,
+  putBe32,
   type QcowHeader,
   V3_HEADER_LENGTH,
 } from './format';
@@ -238,11 +239,8 @@ export class Qcow2State implements CacheHost {
   async markDirty(): Promise<void> {
     if (this.header.incompatibleFeatures & INCOMPAT_DIRTY) return;
     const val = new Uint8Array(8);
-    const v = this.header.incompatibleFeatures | INCOMPAT_DIRTY;
-    val[4] = v >>> 24;
-    val[5] = (v >>> 16) & 0xff;
-    val[6] = (v >>> 8) & 0xff;
-    val[7] = v & 0xff;
+    putBe32(val, 0, this.header.incompatibleHigh ?? 0);
+    putBe32(val, 4, (this.header.incompatibleFeatures | INCOMPAT_DIRTY) >>> 0);
     await this.file.pwritev(72, 8, val);
     await this.file.flush();
     this.header.incompatibleFeatures |= INCOMPAT_DIRTY;
