@@ -20,17 +20,31 @@ const IMG = 'blkdebug:b.conf:t.qcow2';
 const OPEN = `open -o driver=qcow2 ${IMG}`;
 
 /** One matrix case. */
-function errCase({ section, event, errno, once, vm, clusterSize, cmds, prepare }) {
+function errCase({ section, event, errno, once, vm, clusterSize, cmds, prepare, createOpts = '' }) {
   const name = `qcow2-026-${section ? `${section}-` : ''}${event.replace(/_/g, '-')}-e${errno}-once-${once}${vm ? '-vmstate' : ''}`;
   return {
     name,
-    description: `026: event ${event}, errno ${errno}, once ${once}, write${vm ? ' -b' : ''}, ${clusterSize} B clusters, 1G`,
-    images: [{ name: 't.qcow2', create: ['-f', 'qcow2', '-o', `cluster_size=${clusterSize}`, 't.qcow2', '1G'], ...(prepare ? { prepare } : {}) }],
+    description: `026: event ${event}, errno ${errno}, once ${once}, write${vm ? ' -b' : ''}, ${clusterSize} B clusters${createOpts ? `, ${createOpts}` : ''}, 1G`,
+    images: [{ name: 't.qcow2', create: ['-f', 'qcow2', '-o', `cluster_size=${clusterSize}${createOpts ? `,${createOpts}` : ''}`, 't.qcow2', '1G'], ...(prepare ? { prepare } : {}) }],
     files: { 'b.conf': conf(event, errno, once) },
     argv: ['-f', 'qcow2', ...c(...cmds), IMG],
     compareImages: ['t.qcow2'],
     checkImages: ['t.qcow2'],
   };
+}
+
+/** The same errors on extended L2 images (16 KiB clusters, 512 B subclusters): a partial write. */
+function extL2Cases() {
+  const out = [];
+  for (const event of MAIN_EVENTS) {
+    for (const once of ['on', 'off']) {
+      const w = 'write 1000 100k';
+      const prepare = event === 'l2_update' ? [['-f', 'qcow2', '-c', 'write 0 512', 't.qcow2']] : undefined;
+      const cmds = event === 'l2_load' ? [w, 'close', OPEN, w, 'close', OPEN, 'read 1000 100k'] : [w];
+      out.push(errCase({ section: 'extl2', event, errno: 5, once, vm: '', clusterSize: 16384, cmds, prepare, createOpts: 'extended_l2=on' }));
+    }
+  }
+  return out;
 }
 
 const MAIN_EVENTS = ['l1_update', 'l2_load', 'l2_update', 'l2_alloc_write', 'write_aio', 'refblock_load', 'refblock_update_part', 'refblock_alloc', 'cluster_alloc'];
@@ -109,5 +123,7 @@ for (const [event, clusterSize, w] of [
     checkImages: ['t.qcow2'],
   });
 }
+
+cases.push(...extL2Cases());
 
 export const qcow2ErrorCases = cases;

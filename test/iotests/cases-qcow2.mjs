@@ -254,6 +254,19 @@ export const qcow2Cases = [
 
   // ================================================================== extended L2 (subclusters)
 
+  // ================================================================== extended L2 (32 subclusters per cluster)
+  wcase('qcow2-extended-l2', 'extended_l2=on (32 subclusters per cluster): partial writes allocate subclusters', q2('t.qcow2', '1M', 'extended_l2=on'), ['info', 'write -P 1 0 2k', 'write -P 2 10k 4k', 'read -P 1 0 2k', 'read -P 0 2k 8k', 'read -P 2 10k 4k', 'write -z 64k 64k', 'discard 10k 2k', 'read -P 0 10k 2k', 'map', 'alloc 0 64k', 'alloc 2k 8k']),
+  wcase('qcow2-extended-l2-small-clusters', 'extended_l2=on with 16 KiB clusters (512 B subclusters): writes across clusters, write -z of parts and wholes, -u, overwrite of zeroed subclusters', q2('t.qcow2', '4M', 'extended_l2=on,cluster_size=16k'), ['write -P 1 1000 40000', 'read -P 1 1000 40000', 'write -z 4096 1024', 'read -P 0 4096 1024', 'write -z -u 16k 16k', 'write -P 3 16k 512', 'read -P 3 16k 512', 'read -P 0 16896 15872', 'write -c 64k 16k', 'read -v 64k 16', 'discard 0 16k', 'map', 'alloc 0 128k']),
+  {
+    name: 'qcow2-extended-l2-backing',
+    description: 'extended_l2=on overlay over a raw backing file: subcluster COW keeps the rest of the cluster in the backing file',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, seq: true } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-o', 'extended_l2=on', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'] }],
+    argv: ['-f', 'qcow2', ...c('write -P 0xee 5000 100', 'read -v 4090 20', 'read -v 0 8', 'read -v 8190 4', 'read -v 65530 12', 'write -z 128k 2k', 'read -v 131070 4', 'discard 192k 64k', 'read -v 196608 4', 'map', 'alloc 0 1M', 'info'), 'o.qcow2'],
+    compareImages: ['o.qcow2', 'b.raw'],
+    checkImages: ['o.qcow2'],
+  },
+  rcase('qcow2-extended-l2-read-qemu', 'an extended_l2=on image written by qemu-io (subclusters, zeroes, compressed) read back', q2('t.qcow2', '1M', 'extended_l2=on', [io(['write -P 7 0 3k', 'write -P 8 70k 1k', 'write -z 80k 4k', 'write -c -P 9 128k 64k', 'write -P 10 256k 64k', 'discard 260k 4k'])]), ['read -P 7 0 3k', 'read -P 0 3k 61k', 'read -P 8 70k 1k', 'read -P 0 80k 4k', 'read -P 9 128k 64k', 'read -P 10 256k 4k', 'read -P 0 260k 4k', 'read -P 10 264k 56k', 'map', 'alloc 0 1M']),
+
   // ================================================================== open / close / reopen / -r
   {
     name: 'qcow2-open-close-reopen',

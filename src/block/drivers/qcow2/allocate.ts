@@ -4,8 +4,8 @@
 // data, the backing file, or zeroes.
 import { BDRV_BLOCK_ZERO, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { BlockError, EAGAIN, ENOTSUP } from '../../errors';
-import { clusterType, entryOffset, HI_COPIED, parseCompressed } from './format';
-import { getClusterTable, l2Hi, l2Lo, setL2 } from './l1-l2';
+import { entryOffset, HI_COPIED, parseCompressed } from './format';
+import { clusterTypeOf, getClusterTable, l2AllocBits, l2Hi, l2Lo, l2ZeroBits, scRange, setL2, setL2Bitmap, subclusterRange, subclusterType } from './l1-l2';
 import { allocClusters, allocClustersAt, fire, freeClusters } from './refcount';
 import { type DiscardType, hex, INVALID, type Qcow2State } from './state';
 
@@ -25,11 +25,18 @@ export interface L2Meta {
   cowStart: CowRegion;
   cowEnd: CowRegion;
   skipCow: boolean;
+  /** Preallocation: clusters mapped without data (the subcluster bitmap stays as it is). */
+  prealloc?: boolean;
   /** The guest data when it is written together with the COW regions (merge_cow). */
   data: Uint8Array | null;
   /** Resolves when the allocation is linked or aborted (requests that overlap wait for it). */
   done: Promise<void>;
   finish: () => void;
+}
+
+function ctz32(v: number): number {
+  v >>>= 0;
+  return v === 0 ? 32 : 31 - Math.clz32(v & -v);
 }
 
 function cowStartOf(m: L2Meta): number {
@@ -41,19 +48,19 @@ function cowEndOf(m: L2Meta): number {
 }
 
 /** cluster_needs_new_alloc: writes to it must go to a new cluster. */
-function needsNewAlloc(hi: number, lo: number): boolean {
-  const t = clusterType(hi, lo);
+function needsNewAlloc(s: Qcow2State, hi: number, lo: number): boolean {
+  const t = clusterTypeOf(s, hi, lo);
   return t === 'normal' || t === 'zero-alloc' ? !(hi & HI_COPIED) : true;
 }
 
 /** count_single_write_clusters. */
 function countSingleWrite(s: Qcow2State, n: number, table: Uint8Array, index: number, newAlloc: boolean): number {
-  let expected = entryOffset(l2Hi(table, index), l2Lo(table, index));
+  let expected = entryOffset(l2Hi(s, table, index), l2Lo(s, table, index));
   let i = 0;
   for (; i < n; i++) {
-    const hi = l2Hi(table, index + i);
-    const lo = l2Lo(table, index + i);
-    if (needsNewAlloc(hi, lo) !== newAlloc) break;
+    const hi = l2Hi(s, table, index + i);
+    const lo = l2Lo(s, table, index + i);
+    if (needsNewAlloc(s, hi, lo) !== newAlloc) break;
     if (!newAlloc) {
       if (expected !== entryOffset(hi, lo)) break;
       expected += s.clusterSize;
@@ -148,10 +155,10 @@ async function handleCopied(
   const { entry, index } = await getClusterTable(s, guestOffset);
   const table = s.l2Cache.tables[entry];
   try {
-    const hi = l2Hi(table, index);
-    const lo = l2Lo(table, index);
+    const hi = l2Hi(s, table, index);
+    const lo = l2Lo(s, table, index);
     const clusterOffset = entryOffset(hi, lo);
-    if (needsNewAlloc(hi, lo)) return null;
+    if (needsNewAlloc(s, hi, lo)) return null;
     if (clusterOffset % cs) {
       const what = lo & 1 ? 'Preallocated zero' : 'Data';
       throw await s.corruption(`${what} cluster offset ${hex(clusterOffset)} unaligned (guest offset: ${hex(guestOffset)})`);
@@ -159,7 +166,7 @@ async function handleCopied(
     if (required !== INVALID && clusterOffset !== required) return { host: INVALID, bytes: 0 };
     const keep = countSingleWrite(s, n, table, index, false);
     bytes = Math.min(bytes, keep * cs - (guestOffset % cs));
-    calculateL2Meta(s, clusterOffset, guestOffset, bytes, table, index, metas, true);
+    await calculateL2Meta(s, clusterOffset, guestOffset, bytes, table, index, metas, true);
     return { host: clusterOffset + (guestOffset % cs), bytes };
   } finally {
     s.l2Cache.put(entry);
@@ -192,7 +199,7 @@ async function handleAlloc(
     if (n === 0) return null;
     const nbBytes = Math.min(bytes + (guestOffset % cs), n * cs);
     bytes = Math.min(bytes, nbBytes - (guestOffset % cs));
-    calculateL2Meta(s, allocOffset, guestOffset, bytes, table, index, metas, false);
+    await calculateL2Meta(s, allocOffset, guestOffset, bytes, table, index, metas, false);
     return { host: allocOffset + (guestOffset % cs), bytes };
   } finally {
     s.l2Cache.put(entry);
@@ -200,7 +207,7 @@ async function handleAlloc(
 }
 
 /** calculate_l2_meta: the allocation record and its copy-on-write regions (none when nothing to copy). */
-function calculateL2Meta(
+async function calculateL2Meta(
   s: Qcow2State,
   hostClusterOffset: number,
   guestOffset: number,
@@ -209,21 +216,49 @@ function calculateL2Meta(
   index: number,
   metas: L2Meta[],
   keepOld: boolean,
-): void {
+): Promise<void> {
   const cs = s.clusterSize;
+  const sc = s.subclusterSize;
   const cowStartTo = guestOffset % cs;
   const cowEndFrom = cowStartTo + bytes;
   const nb = Math.ceil(cowEndFrom / cs);
-  if (keepOld) {
-    // In-place writes need no record unless a zero-alloc cluster must be zero-filled around them.
-    let skip = true;
-    for (let i = 0; i < nb; i++) if (clusterType(l2Hi(table, index + i), l2Lo(table, index + i)) !== 'normal') skip = false;
-    if (skip) return;
+  const typeAt = (i: number, at: number) =>
+    subclusterType(s, l2Hi(s, table, index + i), l2Lo(s, table, index + i), l2ZeroBits(s, table, index + i), l2AllocBits(s, table, index + i), Math.floor(at / sc));
+  let skip = keepOld;
+  for (let i = 0; i < nb; i++) {
+    const from = Math.max(cowStartTo, i * cs) - i * cs;
+    const to = Math.min(cowEndFrom, (i + 1) * cs) - i * cs;
+    const firstSc = Math.floor(from / sc);
+    const lastSc = Math.floor((to - 1) / sc);
+    const r = subclusterRange(s, l2Hi(s, table, index + i), l2Lo(s, table, index + i), l2ZeroBits(s, table, index + i), l2AllocBits(s, table, index + i), keepOld ? firstSc : 0);
+    if (skip && (r.type !== 'normal' || firstSc + r.count <= lastSc)) skip = false;
+    if (r.type === 'invalid') {
+      const l1 = s.l1Index(guestOffset);
+      throw await s.corruption(`Invalid cluster entry found (L2 offset: ${hex(entryOffset(s.l1Hi(l1), s.l1Lo(l1)))}, L2 index: ${hex(index + i)})`);
+    }
   }
-  const firstType = clusterType(l2Hi(table, index), l2Lo(table, index));
-  const lastType = clusterType(l2Hi(table, index + nb - 1), l2Lo(table, index + nb - 1));
-  const cowStartFrom = keepOld && firstType === 'normal' ? cowStartTo : 0;
-  const cowEndTo = keepOld && lastType === 'normal' ? cowEndFrom : Math.ceil(cowEndFrom / cs) * cs;
+  // In-place writes to allocated subclusters need no record.
+  if (skip) return;
+  const firstType = typeAt(0, cowStartTo);
+  const lastType = typeAt(nb - 1, (cowEndFrom - 1) % cs);
+  const firstSc = Math.floor(cowStartTo / sc);
+  const lastSc = Math.floor(((cowEndFrom - 1) % cs) / sc);
+  let cowStartFrom: number;
+  if (firstType === 'normal' && keepOld) cowStartFrom = cowStartTo;
+  else if (firstType === 'compressed') cowStartFrom = 0;
+  else if (firstType === 'zero-plain' || firstType === 'unallocated' || keepOld) cowStartFrom = firstSc * sc;
+  // Leading zero and unallocated subclusters of an allocated cluster need no copy.
+  else cowStartFrom = s.extL2 ? Math.min(firstSc, ctz32(l2AllocBits(s, table, index))) * sc : 0;
+  let cowEndTo: number;
+  const roundCluster = Math.ceil(cowEndFrom / cs) * cs;
+  const roundSub = Math.ceil(cowEndFrom / sc) * sc;
+  if (lastType === 'normal' && keepOld) cowEndTo = cowEndFrom;
+  else if (lastType === 'compressed') cowEndTo = roundCluster;
+  else if (lastType === 'zero-plain' || lastType === 'unallocated' || keepOld) cowEndTo = roundSub;
+  else {
+    const trailing = s.extL2 ? Math.min(s.subclustersPerCluster - lastSc - 1, Math.clz32(l2AllocBits(s, table, index + nb - 1))) : 0;
+    cowEndTo = roundCluster - trailing * sc;
+  }
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const m: L2Meta = {
@@ -345,11 +380,18 @@ async function linkL2(s: Qcow2State, m: L2Meta): Promise<void> {
   s.l2Cache.markDirty(entry);
   const old: Array<[number, number]> = [];
   for (let i = 0; i < m.nbClusters; i++) {
-    const hi = l2Hi(table, index + i);
-    const lo = l2Lo(table, index + i);
+    const hi = l2Hi(s, table, index + i);
+    const lo = l2Lo(s, table, index + i);
     if (hi || lo) old.push([hi, lo]);
     const host = m.allocOffset + i * s.clusterSize;
-    setL2(table, index + i, (HI_COPIED | Math.floor(host / 2 ** 32)) >>> 0, host >>> 0);
+    setL2(s, table, index + i, (HI_COPIED | Math.floor(host / 2 ** 32)) >>> 0, host >>> 0);
+    if (s.extL2 && !m.prealloc) {
+      // The subclusters just written (data and COW) are allocated, no longer zero.
+      const from = Math.max(m.cowStart.offset, i * s.clusterSize) - i * s.clusterSize;
+      const to = Math.min(m.cowEnd.offset + m.cowEnd.nbBytes, (i + 1) * s.clusterSize) - i * s.clusterSize;
+      const range = scRange(Math.floor(from / s.subclusterSize), Math.floor((to - 1) / s.subclusterSize) + 1);
+      setL2Bitmap(s, table, index + i, (l2ZeroBits(s, table, index + i) & ~range) >>> 0, (l2AllocBits(s, table, index + i) | range) >>> 0);
+    }
   }
   s.l2Cache.put(entry);
   if (!m.keepOldClusters) for (const [hi, lo] of old) await freeAnyCluster(s, hi, lo, 'never');
@@ -403,7 +445,7 @@ export async function handleL2Meta(s: Qcow2State, metas: L2Meta[], link: boolean
 
 /** qcow2_free_any_cluster: drop the reference an L2 entry held. */
 export async function freeAnyCluster(s: Qcow2State, hi: number, lo: number, type: DiscardType): Promise<void> {
-  switch (clusterType(hi, lo)) {
+  switch (clusterTypeOf(s, hi, lo)) {
     case 'compressed': {
       const c = parseCompressed(hi, lo, s.layout);
       await freeClusters(s, c.offset, c.size, type);

@@ -4,7 +4,7 @@
 import type { RawZlib } from '../../block-host';
 import { BlockError, EIO, ENOTSUP } from '../../errors';
 import { compressedEntry, entryOffset, parseCompressed } from './format';
-import { getClusterTable, l2Hi, l2Lo, setL2 } from './l1-l2';
+import { getClusterTable, l2Hi, l2Lo, setL2, setL2Bitmap } from './l1-l2';
 import { allocBytes, fire } from './refcount';
 import type { Qcow2State } from './state';
 
@@ -76,13 +76,14 @@ async function allocCompressedClusterOffset(s: Qcow2State, offset: number, size:
   const { entry, index } = await getClusterTable(s, offset);
   const table = s.l2Cache.tables[entry];
   try {
-    if (entryOffset(l2Hi(table, index), l2Lo(table, index))) throw new BlockError(EIO);
+    if (entryOffset(l2Hi(s, table, index), l2Lo(s, table, index))) throw new BlockError(EIO);
     const host = await allocBytes(s, size);
     const sectors = Math.floor((host + size - 1) / 512) - Math.floor(host / 512);
     const [hi, lo] = compressedEntry(host, sectors, s.layout);
     await fire(s, 'l2_update_compressed');
     s.l2Cache.markDirty(entry);
-    setL2(table, index, hi, lo);
+    setL2(s, table, index, hi, lo);
+    setL2Bitmap(s, table, index, 0, 0);
     return host;
   } finally {
     s.l2Cache.put(entry);

@@ -3,12 +3,15 @@
 // they held are freed.
 import { BDRV_REQ_MAY_UNMAP } from '../../driver';
 import { BlockError, ENOTSUP } from '../../errors';
-import { clusterType, LO_ZERO } from './format';
+import { type ClusterType, LO_ZERO } from './format';
 import { freeAnyCluster } from './allocate';
-import { getClusterTable, l2Hi, l2Lo, setL2 } from './l1-l2';
+import { clusterTypeOf, getClusterTable, l2AllocBits, l2Hi, l2Lo, l2ZeroBits, scRange, setL2, setL2Bitmap } from './l1-l2';
+
+/** QCOW_L2_BITMAP_ALL_ZEROES: every subcluster reads as zero. */
+const ALL_SUBCLUSTERS = 0xffffffff;
 import type { DiscardType, Qcow2State } from './state';
 
-function isAllocatedType(t: ReturnType<typeof clusterType>): boolean {
+function isAllocatedType(t: ClusterType): boolean {
   return t === 'normal' || t === 'zero-alloc' || t === 'compressed';
 }
 
@@ -43,29 +46,52 @@ async function forEachSlice(
 
 /**
  * qcow2_cluster_discard: full_discard makes clusters fall through to the backing file; otherwise
- * they read back as zeroes (v3 zero flag; v2 can only deallocate).
+ * they read back as zeroes (v3 zero flag or all-zero subcluster bitmap; v2 can only deallocate).
  */
 export async function clusterDiscard(s: Qcow2State, offset: number, bytes: number, type: DiscardType, fullDiscard: boolean): Promise<void> {
   await forEachSlice(s, offset, bytes, async (entry, index, n) => {
     const table = s.l2Cache.tables[entry];
     for (let i = 0; i < n; i++) {
-      const hi = l2Hi(table, index + i);
-      const lo = l2Lo(table, index + i);
-      const t = clusterType(hi, lo);
-      let newLo = lo;
-      let newHi = hi;
+      const hi = l2Hi(s, table, index + i);
+      const lo = l2Lo(s, table, index + i);
+      const zero = l2ZeroBits(s, table, index + i);
+      const alloc = l2AllocBits(s, table, index + i);
+      const t = clusterTypeOf(s, hi, lo);
+      let [newHi, newLo, newZero, newAlloc] = [hi, lo, zero, alloc];
       if (fullDiscard) {
-        newHi = newLo = 0;
+        [newHi, newLo, newZero, newAlloc] = [0, 0, 0, 0];
       } else if (s.hasBacking || isAllocatedType(t)) {
-        newHi = 0;
-        newLo = s.version >= 3 ? LO_ZERO : 0;
+        if (s.extL2) [newHi, newLo, newZero, newAlloc] = [0, 0, ALL_SUBCLUSTERS, 0];
+        else [newHi, newLo] = [0, s.version >= 3 ? LO_ZERO : 0];
       }
-      if (newHi === hi && newLo === lo) continue;
+      if (newHi === hi && newLo === lo && newZero === zero && newAlloc === alloc) continue;
       s.l2Cache.markDirty(entry);
-      setL2(table, index + i, newHi, newLo);
+      setL2(s, table, index + i, newHi, newLo);
+      setL2Bitmap(s, table, index + i, newZero, newAlloc);
       await freeAnyCluster(s, hi, lo, type);
     }
   });
+}
+
+/** zero_l2_subclusters: part of one cluster reads as zeroes (extended L2). */
+async function zeroSubclusters(s: Qcow2State, offset: number, count: number): Promise<void> {
+  const { entry, index } = await getClusterTable(s, offset);
+  const table = s.l2Cache.tables[entry];
+  try {
+    if (clusterTypeOf(s, l2Hi(s, table, index), l2Lo(s, table, index)) === 'compressed') throw new BlockError(ENOTSUP);
+    const first = Math.floor((offset % s.clusterSize) / s.subclusterSize);
+    const range = scRange(first, first + count);
+    const zero = l2ZeroBits(s, table, index);
+    const alloc = l2AllocBits(s, table, index);
+    const newZero = (zero | range) >>> 0;
+    const newAlloc = (alloc & ~range) >>> 0;
+    if (newZero !== zero || newAlloc !== alloc) {
+      setL2Bitmap(s, table, index, newZero, newAlloc);
+      s.l2Cache.markDirty(entry);
+    }
+  } finally {
+    s.l2Cache.put(entry);
+  }
 }
 
 /** qcow2_subcluster_zeroize: whole clusters become zero clusters (and are freed with MAY_UNMAP). */
@@ -74,18 +100,44 @@ export async function clusterZeroize(s: Qcow2State, offset: number, bytes: numbe
     if (!s.hasBacking) return clusterDiscard(s, offset, bytes, 'request', false);
     throw new BlockError(ENOTSUP);
   }
-  await forEachSlice(s, offset, bytes, async (entry, index, n) => {
+  const cs = s.clusterSize;
+  let end = offset + bytes;
+  const head = Math.min(end, Math.ceil(offset / cs) * cs) - offset;
+  offset += head;
+  const imageEnd = Math.floor(s.size / 512) * 512;
+  const tail = end >= imageEnd ? 0 : end - Math.max(offset, s.startOfCluster(end));
+  end -= tail;
+  s.cacheDiscards = true;
+  let failed = true;
+  try {
+    if (head) await zeroSubclusters(s, offset - head, Math.ceil(head / s.subclusterSize));
+    if (end > offset) await zeroWholeClusters(s, offset, end - offset, flags);
+    if (tail) await zeroSubclusters(s, end, Math.ceil(tail / s.subclusterSize));
+    failed = false;
+  } finally {
+    s.cacheDiscards = false;
+    await s.processDiscards(failed);
+  }
+}
+
+/** zero_in_l2_slice over whole clusters. */
+function zeroWholeClusters(s: Qcow2State, offset: number, bytes: number, flags: number): Promise<void> {
+  return forEachSlice(s, offset, bytes, async (entry, index, n) => {
     const table = s.l2Cache.tables[entry];
     for (let i = 0; i < n; i++) {
-      const hi = l2Hi(table, index + i);
-      const lo = l2Lo(table, index + i);
-      const t = clusterType(hi, lo);
+      const hi = l2Hi(s, table, index + i);
+      const lo = l2Lo(s, table, index + i);
+      const zero = l2ZeroBits(s, table, index + i);
+      const alloc = l2AllocBits(s, table, index + i);
+      const t = clusterTypeOf(s, hi, lo);
       const unmap = t === 'compressed' || ((flags & BDRV_REQ_MAY_UNMAP) !== 0 && isAllocatedType(t));
       const newHi = unmap ? 0 : hi;
-      const newLo = (unmap ? 0 : lo) | LO_ZERO;
-      if (newHi === hi && newLo === lo) continue;
+      const newLo = s.extL2 ? (unmap ? 0 : lo) : (unmap ? 0 : lo) | LO_ZERO;
+      const [newZero, newAlloc] = s.extL2 ? [ALL_SUBCLUSTERS, 0] : [zero, alloc];
+      if (newHi === hi && newLo === lo && newZero === zero && newAlloc === alloc) continue;
       s.l2Cache.markDirty(entry);
-      setL2(table, index + i, newHi, newLo);
+      setL2(s, table, index + i, newHi, newLo);
+      setL2Bitmap(s, table, index + i, newZero, newAlloc);
       if (unmap) await freeAnyCluster(s, hi, lo, 'request');
     }
   });

@@ -2,7 +2,7 @@
 // slices through the cache, finding the host offset of a guest range, and making an L2 table
 // writable (allocating it, or copying a shared one). L1 growth lives here too.
 import { BlockError, EFBIG } from '../../errors';
-import { be32, clusterType, type ClusterType, entryOffset, HI_COPIED, putBe32, QCOW_MAX_L1_SIZE } from './format';
+import { be32, clusterType, type ClusterType, entryOffset, HI_COPIED, LO_ZERO, putBe32, QCOW_MAX_L1_SIZE } from './format';
 import { allocClusters, fire, freeClusters, pwriteSync } from './refcount';
 import { hex, OL_ACTIVE_L1, type Qcow2State } from './state';
 
@@ -11,23 +11,96 @@ export interface HostMapping {
   bytes: number;
   /** Host offset of the first byte (normal and zero-alloc clusters). */
   host: number;
-  type: ClusterType;
+  type: SubclusterType;
   /** The raw L2 entry (compressed clusters need it). */
   hi: number;
   lo: number;
 }
 
-export function l2Hi(table: Uint8Array, i: number): number {
-  return be32(table, i * 8);
+// L2 entries are 8 bytes, or 16 with extended L2: the entry, then the subcluster bitmap (zero
+// bits of subclusters 0..31 in its high half, allocation bits in its low half).
+export function l2Hi(s: Qcow2State, table: Uint8Array, i: number): number {
+  return be32(table, i * s.l2EntryBytes);
 }
 
-export function l2Lo(table: Uint8Array, i: number): number {
-  return be32(table, i * 8 + 4);
+export function l2Lo(s: Qcow2State, table: Uint8Array, i: number): number {
+  return be32(table, i * s.l2EntryBytes + 4);
 }
 
-export function setL2(table: Uint8Array, i: number, hi: number, lo: number): void {
-  putBe32(table, i * 8, hi >>> 0);
-  putBe32(table, i * 8 + 4, lo >>> 0);
+export function setL2(s: Qcow2State, table: Uint8Array, i: number, hi: number, lo: number): void {
+  putBe32(table, i * s.l2EntryBytes, hi >>> 0);
+  putBe32(table, i * s.l2EntryBytes + 4, lo >>> 0);
+}
+
+/** Subcluster bitmap halves (extended L2 only): which subclusters read as zero, which are allocated. */
+export function l2ZeroBits(s: Qcow2State, table: Uint8Array, i: number): number {
+  return s.extL2 ? be32(table, i * 16 + 8) : 0;
+}
+
+export function l2AllocBits(s: Qcow2State, table: Uint8Array, i: number): number {
+  return s.extL2 ? be32(table, i * 16 + 12) : 0;
+}
+
+export function setL2Bitmap(s: Qcow2State, table: Uint8Array, i: number, zeroBits: number, allocBits: number): void {
+  if (!s.extL2) return;
+  putBe32(table, i * 16 + 8, zeroBits >>> 0);
+  putBe32(table, i * 16 + 12, allocBits >>> 0);
+}
+
+/** qcow2_get_cluster_type: with extended L2 the entry's zero flag is not used (the bitmap says it). */
+export function clusterTypeOf(s: Qcow2State, hi: number, lo: number): ClusterType {
+  return clusterType(hi, s.extL2 ? lo & ~LO_ZERO : lo);
+}
+
+export type SubclusterType = 'normal' | 'zero-alloc' | 'zero-plain' | 'unallocated' | 'unallocated-alloc' | 'compressed' | 'invalid';
+
+/** qcow2_get_subcluster_type for subcluster `sc` of an entry. */
+export function subclusterType(s: Qcow2State, hi: number, lo: number, zero: number, alloc: number, sc: number): SubclusterType {
+  const t = clusterTypeOf(s, hi, lo);
+  if (!s.extL2) return t === 'unallocated' ? 'unallocated' : t;
+  const bit = 2 ** sc;
+  switch (t) {
+    case 'compressed':
+      return 'compressed';
+    case 'normal':
+      if ((zero & alloc) !== 0) return 'invalid';
+      if (Math.floor(zero / bit) % 2) return 'zero-alloc';
+      if (Math.floor(alloc / bit) % 2) return 'normal';
+      return 'unallocated-alloc';
+    default:
+      if (alloc !== 0) return 'invalid';
+      return Math.floor(zero / bit) % 2 ? 'zero-plain' : 'unallocated';
+  }
+}
+
+/** Bits [from, to) of a 32-bit subcluster mask. */
+export function scRange(from: number, to: number): number {
+  return to - from >= 32 ? 0xffffffff : ((2 ** (to - from) - 1) * 2 ** from) >>> 0;
+}
+
+function ctz32(v: number): number {
+  v >>>= 0;
+  return v === 0 ? 32 : 31 - Math.clz32(v & -v);
+}
+
+function cto32(v: number): number {
+  return ctz32(~v >>> 0);
+}
+
+/** qcow2_get_subcluster_range_type: subclusters from `from` on that share its type. */
+export function subclusterRange(s: Qcow2State, hi: number, lo: number, zero: number, alloc: number, from: number): { type: SubclusterType; count: number } {
+  const type = subclusterType(s, hi, lo, zero, alloc, from);
+  if (type === 'invalid') return { type, count: -1 };
+  if (!s.extL2 || type === 'compressed') return { type, count: s.subclustersPerCluster - from };
+  switch (type) {
+    case 'normal':
+      return { type, count: cto32((alloc | scRange(0, from)) >>> 0) - from };
+    case 'zero-plain':
+    case 'zero-alloc':
+      return { type, count: cto32((zero | scRange(0, from)) >>> 0) - from };
+    default:
+      return { type, count: ctz32((zero | alloc) & ~scRange(0, from)) - from };
+  }
 }
 
 export function setL1(s: Qcow2State, i: number, hi: number, lo: number): void {
@@ -37,7 +110,7 @@ export function setL1(s: Qcow2State, i: number, hi: number, lo: number): void {
 
 /** l2_load: the cache entry of the L2 slice holding the guest offset's entry. */
 export function l2Load(s: Qcow2State, guestOffset: number, l2Offset: number): number | Promise<number> {
-  const sliceOffset = l2Offset + 8 * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
+  const sliceOffset = l2Offset + s.l2EntryBytes * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
   const hit = s.l2Cache.lookup(sliceOffset);
   return hit >= 0 ? hit : s.l2Cache.get(sliceOffset);
 }
@@ -53,7 +126,7 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
   let available = (s.l2SliceSize - s.l2SliceIndex(offset)) * cs;
   if (needed > available) needed = available;
   const l1Index = s.l1Index(offset);
-  let type: ClusterType = 'unallocated';
+  let type: SubclusterType = 'unallocated';
   let host = 0;
   let hi = 0;
   let lo = 0;
@@ -66,13 +139,14 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
       const table = s.l2Cache.tables[entry];
       try {
         const index = s.l2SliceIndex(offset);
-        hi = l2Hi(table, index);
-        lo = l2Lo(table, index);
-        type = clusterType(hi, lo);
+        const sc = Math.floor(inCluster / s.subclusterSize);
+        hi = l2Hi(s, table, index);
+        lo = l2Lo(s, table, index);
+        type = subclusterType(s, hi, lo, l2ZeroBits(s, table, index), l2AllocBits(s, table, index), sc);
         if (s.version < 3 && (type === 'zero-plain' || type === 'zero-alloc')) {
           throw await s.corruption(`Zero cluster entry found in pre-v3 image (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
         }
-        if (type === 'normal' || type === 'zero-alloc') {
+        if (type === 'normal' || type === 'zero-alloc' || type === 'unallocated-alloc') {
           const hostCluster = entryOffset(hi, lo);
           host = hostCluster + inCluster;
           if (hostCluster % cs) {
@@ -81,7 +155,11 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
             );
           }
         }
-        available = countContiguous(s, Math.ceil(needed / cs), table, index) * cs;
+        const counted = countContiguousSubclusters(s, Math.ceil(needed / cs), sc, table, index);
+        if (counted.count < 0) {
+          throw await s.corruption(`Invalid cluster entry found (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(counted.index)})`);
+        }
+        available = (counted.count + sc) * s.subclusterSize;
       } finally {
         s.l2Cache.put(entry);
       }
@@ -91,24 +169,33 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
   return { bytes: available - inCluster, host, type, hi, lo };
 }
 
-/** count_contiguous_subclusters: clusters of the first one's type (and contiguous host offsets). */
-function countContiguous(s: Qcow2State, n: number, table: Uint8Array, index: number): number {
-  const first = clusterType(l2Hi(table, index), l2Lo(table, index));
-  if (first === 'compressed') return 1;
-  const checkOffset = first === 'normal' || first === 'zero-alloc';
-  let expected = entryOffset(l2Hi(table, index), l2Lo(table, index));
-  let count = 1;
-  for (let i = 1; i < n; i++) {
-    const hi = l2Hi(table, index + i);
-    const lo = l2Lo(table, index + i);
-    if (clusterType(hi, lo) !== first) break;
-    if (checkOffset) {
+/** count_contiguous_subclusters: subclusters of the first one's type (and contiguous host clusters). */
+function countContiguousSubclusters(s: Qcow2State, n: number, scIndex: number, table: Uint8Array, index: number): { count: number; index: number } {
+  let count = 0;
+  let expectedType: SubclusterType = 'normal';
+  let expected = 0;
+  let checkOffset = false;
+  for (let i = 0; i < n; i++) {
+    const firstSc = i === 0 ? scIndex : 0;
+    const hi = l2Hi(s, table, index + i);
+    const lo = l2Lo(s, table, index + i);
+    const r = subclusterRange(s, hi, lo, l2ZeroBits(s, table, index + i), l2AllocBits(s, table, index + i), firstSc);
+    if (r.type === 'invalid') return { count: -1, index: index + i };
+    if (i === 0) {
+      if (r.type === 'compressed') return { count: r.count, index };
+      expectedType = r.type;
+      expected = entryOffset(hi, lo);
+      checkOffset = r.type === 'normal' || r.type === 'zero-alloc' || r.type === 'unallocated-alloc';
+    } else if (r.type !== expectedType) {
+      break;
+    } else if (checkOffset) {
       expected += s.clusterSize;
       if (entryOffset(hi, lo) !== expected) break;
     }
-    count++;
+    count += r.count;
+    if (firstSc + r.count < s.subclustersPerCluster) break;
   }
-  return count;
+  return { count, index };
 }
 
 /** An L2 slice that may be written, and the guest offset's index in it (get_cluster_table). */
@@ -125,7 +212,7 @@ export async function getClusterTable(s: Qcow2State, offset: number): Promise<Wr
   if (l2Offset % s.clusterSize) throw await s.corruption(`L2 table offset ${hex(l2Offset)} unaligned (L1 index: ${hex(l1Index)})`);
   if (!(s.l1Hi(l1Index) & HI_COPIED)) {
     await l2Allocate(s, l1Index);
-    if (l2Offset) await freeClusters(s, l2Offset, s.l2Size * 8, 'other');
+    if (l2Offset) await freeClusters(s, l2Offset, s.clusterSize, 'other');
     l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
   }
   const loaded = l2Load(s, offset, l2Offset);
@@ -138,13 +225,13 @@ async function l2Allocate(s: Qcow2State, l1Index: number): Promise<void> {
   const oldHi = s.l1Hi(l1Index);
   const oldLo = s.l1Lo(l1Index);
   const oldOffset = entryOffset(oldHi, oldLo);
-  const tableBytes = s.l2Size * 8;
+  const tableBytes = s.clusterSize;
   const l2Offset = await allocClusters(s, tableBytes);
   let held = -1;
   try {
     if (l2Offset === 0) throw await s.corruption('Preventing invalid allocation of L2 table at offset 0');
     await s.refblockCache.flush();
-    const sliceBytes = s.l2SliceSize * 8;
+    const sliceBytes = s.l2SliceSize * s.l2EntryBytes;
     for (let slice = 0; slice < s.clusterSize / sliceBytes; slice++) {
       held = await s.l2Cache.getEmpty(l2Offset + slice * sliceBytes);
       const table = s.l2Cache.tables[held];

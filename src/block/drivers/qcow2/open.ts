@@ -165,7 +165,8 @@ function unsupportedFeatures(names: Map<string, string> | null, maskLow: number,
 function readOptions(options: QDict, h: QcowHeader, readOnly: boolean, unmap: boolean): Qcow2Options {
   const o = new OptionReader(options);
   const clusterSize = 2 ** h.clusterBits;
-  const maxL2Cache = Math.ceil((Math.ceil(h.size / clusterSize) * 8) / clusterSize) * clusterSize;
+  const entryBytes = h.incompatibleFeatures & INCOMPAT_EXTL2 ? 16 : 8;
+  const maxL2Cache = Math.ceil((Math.ceil(h.size / clusterSize) * entryBytes) / clusterSize) * clusterSize;
   const combined = o.takeSize('cache-size');
   const l2Setting = o.takeSize('l2-cache-size');
   const refSetting = o.takeSize('refcount-cache-size');
@@ -194,7 +195,7 @@ function readOptions(options: QDict, h: QcowHeader, readOnly: boolean, unmap: bo
   if (o.has('data-file')) fail('data-file can only be set for images that use an external data file');
   return {
     l2CacheEntries: Math.max(MIN_L2_CACHE_SIZE, Math.floor(l2Cache / entrySize)),
-    l2SliceEntries: entrySize / 8,
+    l2SliceEntries: entrySize / entryBytes,
     refcountCacheEntries: Math.max(MIN_REFCOUNT_CACHE_SIZE, Math.floor(refCache / clusterSize)),
     lazyRefcounts: lazy && !readOnly,
     passDiscardRequest: passRequest,
@@ -262,7 +263,6 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   }
   await readSnapshots(file, h);
   // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
-  if (h.incompatibleFeatures & INCOMPAT_EXTL2) fail('blkstudio does not support qcow2 images with extended L2 entries (extended_l2=on)', ENOTSUP);
   if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) fail('blkstudio does not support qcow2 images with an external data file', ENOTSUP);
   if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
   // Unknown autoclear bits are cleared (and the header rewritten) when the image may be written.
@@ -282,7 +282,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
  */
 function checkVirtualSize(raw: Uint8Array, h: QcowHeader): void {
   const size = (BigInt(be32(raw, 24)) << 32n) | BigInt(be32(raw, 28));
-  const shift = BigInt(h.clusterBits + h.clusterBits - 3);
+  const shift = BigInt(h.clusterBits + h.clusterBits - (h.incompatibleFeatures & INCOMPAT_EXTL2 ? 4 : 3));
   const l1Index = ((size + (1n << shift) - 1n) & ((1n << 64n) - 1n)) >> shift;
   if (l1Index > 0x7fffffffn) fail('Image is too big', EFBIG);
   if (BigInt(h.l1Size) < l1Index) fail('L1 table is too small');

@@ -24,6 +24,7 @@ async function preallocateMetadata(s: Qcow2State, offset: number, end: number, m
     );
     host = t.host;
     cur = t.bytes;
+    for (const m of t.metas) m.prealloc = true;
     await handleL2Meta(s, t.metas, true).catch(wrap('Mapping clusters failed'));
     offset += cur;
   }
@@ -49,7 +50,7 @@ export async function preallocateGrowth(s: Qcow2State, oldLength: number, newLen
   oldFileSize = last >= 0 ? (last + 1) * cs : Math.ceil(oldFileSize / cs) * cs;
   let dataClusters = (Math.ceil(newLength / cs) * cs - s.startOfCluster(oldLength)) / cs;
   // Room in the new refcount structures for the L2 tables too (one more for an unaligned head/tail).
-  const l2Tables = Math.ceil(dataClusters / (cs / 8)) + 1;
+  const l2Tables = Math.ceil(dataClusters / s.l2Size) + 1;
   const start = await refcountArea(s, oldFileSize, dataClusters + l2Tables, true, 0, 0).catch(wrap('Failed to resize refcount structures'));
   const allocated = await allocClustersAt(s, start, dataClusters).catch(wrap('Failed to allocate data clusters'));
   if (allocated !== dataClusters) throw new QemuError('Failed to allocate data clusters');

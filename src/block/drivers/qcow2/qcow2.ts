@@ -44,7 +44,7 @@ class Qcow2Driver implements DriverInstance {
     private readonly zlib: RawZlib | undefined,
   ) {
     this.supportedZeroFlags = s.version >= 3 ? BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK : 0;
-    this.limits = { pwriteZeroesAlignment: s.clusterSize, pdiscardAlignment: s.clusterSize };
+    this.limits = { pwriteZeroesAlignment: s.subclusterSize, pdiscardAlignment: s.clusterSize };
     s.readGuest = (offset, bytes, buf) => this.read(offset, bytes, buf);
     s.blockStatusAbove = (offset, bytes) => bdrvBlockStatusAbove(node, offset, bytes, false);
   }
@@ -89,6 +89,7 @@ class Qcow2Driver implements DriverInstance {
           part.fill(0);
           break;
         case 'unallocated':
+        case 'unallocated-alloc':
           if (!s.backing) {
             part.fill(0);
           } else {
@@ -182,7 +183,7 @@ class Qcow2Driver implements DriverInstance {
   async pwriteZeroes(offset: number, bytes: number, flags: number): Promise<void> {
     const s = this.s;
     s.checkAlive();
-    const cs = s.clusterSize;
+    const cs = s.subclusterSize;
     const end = this.node.totalBytes;
     const head = offset % cs;
     let tail = Math.ceil((offset + bytes) / cs) * cs - (offset + bytes);
@@ -191,7 +192,9 @@ class Qcow2Driver implements DriverInstance {
       if (!((await this.isZero(offset - head, head)) && (await this.isZero(offset + bytes, tail)))) throw new BlockError(ENOTSUP);
       await this.locked(async () => {
         const m = await getHostOffset(s, offset - head, cs);
-        if (m.type !== 'unallocated' && m.type !== 'zero-plain' && m.type !== 'zero-alloc') throw new BlockError(ENOTSUP);
+        if (m.type !== 'unallocated' && m.type !== 'unallocated-alloc' && m.type !== 'zero-plain' && m.type !== 'zero-alloc') {
+          throw new BlockError(ENOTSUP);
+        }
         await clusterZeroize(s, offset - head, cs, flags);
       });
       return;
@@ -266,13 +269,13 @@ class Qcow2Driver implements DriverInstance {
     let status = 0;
     let map: number | undefined;
     let file: BdrvChild | undefined;
-    if (m.type === 'normal' || m.type === 'zero-alloc') {
+    if (m.type === 'normal' || m.type === 'zero-alloc' || m.type === 'unallocated-alloc') {
       map = m.host;
       file = s.file;
       status |= BDRV_BLOCK_OFFSET_VALID;
     }
     if (m.type === 'zero-plain' || m.type === 'zero-alloc') status |= BDRV_BLOCK_ZERO;
-    else if (m.type !== 'unallocated') status |= BDRV_BLOCK_DATA;
+    else if (m.type !== 'unallocated' && m.type !== 'unallocated-alloc') status |= BDRV_BLOCK_DATA;
     return { status, pnum: m.bytes, map, file };
   }
 
@@ -350,7 +353,7 @@ class Qcow2Driver implements DriverInstance {
         ['lazy refcounts', String((s.header.compatibleFeatures & 1) !== 0)],
         ['refcount bits', String(1 << s.refcountOrder)],
         ['corrupt', String((s.header.incompatibleFeatures & INCOMPAT_CORRUPT) !== 0)],
-        ['extended l2', 'false'],
+        ['extended l2', String(s.extL2)],
       );
     }
     return Promise.resolve({ clusterSize: s.clusterSize, vmStateOffset: this.vmStateOffset, specific });

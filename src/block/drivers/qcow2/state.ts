@@ -13,6 +13,7 @@ import {
   type HeaderExtension,
   INCOMPAT_CORRUPT,
   INCOMPAT_DIRTY,
+  INCOMPAT_EXTL2,
   putBe32,
   type QcowHeader,
   V3_HEADER_LENGTH,
@@ -77,6 +78,12 @@ export interface Qcow2Options {
 export class Qcow2State implements CacheHost {
   readonly clusterBits: number;
   readonly clusterSize: number;
+  /** Extended L2 entries: 16 bytes each, 32 subclusters per cluster. */
+  readonly extL2: boolean;
+  readonly l2EntryBytes: number;
+  readonly subclusterBits: number;
+  readonly subclusterSize: number;
+  readonly subclustersPerCluster: number;
   /** log2 of L2 entries per table, and the count. */
   readonly l2Bits: number;
   readonly l2Size: number;
@@ -144,7 +151,12 @@ export class Qcow2State implements CacheHost {
     this.header = header;
     this.clusterBits = header.clusterBits;
     this.clusterSize = 2 ** header.clusterBits;
-    this.l2Bits = header.clusterBits - 3;
+    this.extL2 = (header.incompatibleFeatures & INCOMPAT_EXTL2) !== 0;
+    this.l2EntryBytes = this.extL2 ? 16 : 8;
+    this.subclustersPerCluster = this.extL2 ? 32 : 1;
+    this.subclusterBits = this.extL2 ? header.clusterBits - 5 : header.clusterBits;
+    this.subclusterSize = 2 ** this.subclusterBits;
+    this.l2Bits = header.clusterBits - (this.extL2 ? 4 : 3);
     this.l2Size = 2 ** this.l2Bits;
     this.l2SliceSize = opts.l2SliceEntries;
     this.refcountOrder = header.refcountOrder;
@@ -159,7 +171,7 @@ export class Qcow2State implements CacheHost {
     this.refcountTableOffset = header.refcountTableOffset;
     this.reftable = reftable;
     this.updateMaxRefcountTableIndex();
-    this.l2Cache = new Qcow2Cache(this, 'l2', opts.l2CacheEntries, this.l2SliceSize * 8);
+    this.l2Cache = new Qcow2Cache(this, 'l2', opts.l2CacheEntries, this.l2SliceSize * this.l2EntryBytes);
     this.refblockCache = new Qcow2Cache(this, 'refblock', opts.refcountCacheEntries, this.clusterSize);
     this.useLazyRefcounts = opts.lazyRefcounts;
     this.discardPassthrough = {
