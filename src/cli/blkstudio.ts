@@ -10,7 +10,7 @@ import { readPackageMeta } from '../host/package-meta';
 import { startWebServer, type RunningWebServer } from '../host/web-server';
 import { DEFAULT_WEB_PORT, parseBlkstudioArgs, USAGE, UsageError } from './blkstudio-args';
 import { chooseLaunchMode, findElectronBinary } from './electron-binary';
-import { runImgCli } from '../img/img-cli';
+import { runImgCli } from './img/img-cli';
 
 // Bundled to out/cli/blkstudio.cjs, two levels below the project root.
 const projectRoot = resolve(__dirname, '..', '..');

@@ -1,9 +1,9 @@
 // The consistency checker and the create layout on in-memory images (no qemu-img needed).
 import { describe, expect, test } from 'vitest';
-import { checkQcow2Image, Qcow2OpenError } from '../../../src/block/drivers/qcow2/check';
-import { layoutNewQcow2, type Qcow2CreateParams } from '../../../src/block/drivers/qcow2/create';
-import { be64, compressedEntry, compressedLayout, putBe32, putBe64, setRefcount } from '../../../src/block/drivers/qcow2/format';
-import { renderHumanCheck, renderJsonCheck } from '../../../src/img/check';
+import { checkQcow2Image, Qcow2OpenError } from '../../../../src/block/drivers/qcow2/check';
+import { layoutNewQcow2, type Qcow2CreateParams } from '../../../../src/block/drivers/qcow2/create';
+import { be64, compressedEntry, compressedLayout, putBe32, putBe64, setRefcount } from '../../../../src/block/drivers/qcow2/format';
+import { renderHumanCheck, renderJsonCheck } from '../../../../src/cli/img/check';
 
 const C = 65536;
 

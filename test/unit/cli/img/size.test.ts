@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { parseSize } from '../../../src/img/size';
-import { hasHelpOption, isValidOptionList, QemuOpts, splitOptions } from '../../../src/img/qemu-opts';
-import { QCOW2_CREATE_OPTS } from '../../../src/img/create-formats';
+import { parseSize } from '../../../../src/cli/img/size';
+import { hasHelpOption, isValidOptionList, QemuOpts, splitOptions } from '../../../../src/cli/img/qemu-opts';
+import { QCOW2_CREATE_OPTS } from '../../../../src/cli/img/create-formats';
 
 describe('parseSize (qemu_strtosz)', () => {
   test.each([

@@ -3,8 +3,8 @@
 // 2 corruptions, 3 leaks, 63 format without checks).
 
 import * as fs from 'node:fs';
-import { checkQcow2Image, Qcow2OpenError, Qcow2RepairUnsupportedError, type CheckResult } from '../block/drivers/qcow2/check';
-import { strerror } from '../block/errors';
+import { checkQcow2Image, Qcow2OpenError, Qcow2RepairUnsupportedError, type CheckResult } from '../../block/drivers/qcow2/check';
+import { strerror } from '../../block/errors';
 import { probeFormat } from './backing';
 import { getopt } from './getopt';
 import { ImgOutput, usageError } from './output';

@@ -4,8 +4,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { be32, be64, QCOW_MAGIC } from '../block/drivers/qcow2/format';
-import { strerror } from '../block/errors';
+import { be32, be64, QCOW_MAGIC } from '../../block/drivers/qcow2/format';
+import { strerror } from '../../block/errors';
 
 export type BackingResult = { ok: true; size: bigint; format: string } | { ok: false; message: string };
 

@@ -2,8 +2,8 @@
 // messages, exit codes and (for qcow2) byte-identical images.
 
 import * as fs from 'node:fs';
-import { layoutNewQcow2, Qcow2TooLargeError } from '../block/drivers/qcow2/create';
-import { strerror } from '../block/errors';
+import { layoutNewQcow2, Qcow2TooLargeError } from '../../block/drivers/qcow2/create';
+import { strerror } from '../../block/errors';
 import { openBacking } from './backing';
 import { optionHelp, QCOW2_CREATE_OPTS, QCOW2_UNSUPPORTED, RAW_CREATE_OPTS } from './create-formats';
 import { getopt } from './getopt';

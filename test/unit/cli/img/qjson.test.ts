@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { qdictToJsonPretty } from '../../../src/img/qjson';
+import { qdictToJsonPretty } from '../../../../src/cli/img/qjson';
 
 test('keys come out in QEMU QDict bucket order', () => {
   const json = qdictToJsonPretty([
