@@ -629,23 +629,6 @@ export async function bdrvBlockStatusAbove(top: BlockNode, offset: number, bytes
   }
 }
 
-/**
- * bdrv_is_allocated_above(top, NULL): allocated in the node or anywhere down its backing chain
- * (filters pass through). pnum is how far the answer holds.
- */
-export async function bdrvIsAllocatedAbove(top: BlockNode, offset: number, bytes: number): Promise<{ allocated: boolean; pnum: number }> {
-  let n = bytes;
-  for (let cur: BlockNode | undefined = top; cur; ) {
-    const r = await bdrvIsAllocated(cur, offset, bytes);
-    if (r.allocated) return { allocated: true, pnum: r.pnum };
-    const size = roundUp(cur.totalBytes, 512);
-    if (n > r.pnum && (cur === top || offset + r.pnum < size)) n = r.pnum;
-    const next: BdrvChild | undefined = cur.children.find((c) => c.role === 'backing') ?? (cur.driver.isFilter ? cur.primaryChild ?? undefined : undefined);
-    cur = next?.node;
-  }
-  return { allocated: false, pnum: n };
-}
-
 export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, prealloc: PreallocMode): Promise<void> {
   const node = child.node;
   if (offset < 0) return Promise.reject(new QemuError('Image size cannot be negative', EINVAL));

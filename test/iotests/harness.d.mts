@@ -60,3 +60,5 @@ export function goldenPath(testCase: IoCase): string;
 export function lineDiff(a: string, b: string, opts?: { labelA?: string; labelB?: string; context?: number }): string;
 export function firstDifference(a: Buffer | null, b: Buffer | null): string;
 export function compareRuns(testCase: IoCase, qemu: CaseResult, ours: CaseResult): string | null;
+/** Absolute path of an executable on PATH, or null. */
+export function which(name: string): string | null;

@@ -33,7 +33,7 @@ export const RUN_TIMEOUT_MS = 20_000;
 // ---------------------------------------------------------------------------------------------
 // Locating the tools
 
-function which(name) {
+export function which(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const p = join(dir, name);

@@ -16,9 +16,10 @@
 // `close` / `quit`. The driver never hangs: every wait has a deadline, then the child is killed.
 
 import { spawn } from 'node:child_process';
-import { accessSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { which } from '../iotests/harness.mjs';
 
 export const TRACE_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(TRACE_DIR, '..', '..');
@@ -32,20 +33,6 @@ export function loadEvents() {
   const events = [...m[1].matchAll(/'([a-z0-9_]+)'/g)].map((x) => x[1]);
   if (events.length < 40) throw new Error(`BLKDBG_EVENTS looks wrong (${events.length} events)`);
   return events;
-}
-
-function which(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, fsConstants.X_OK);
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
 }
 
 /**

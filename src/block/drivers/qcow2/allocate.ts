@@ -3,6 +3,7 @@
 // L2 table, copying the untouched head and tail of each cluster (copy-on-write) from the old
 // data, the backing file, or zeroes.
 import { BDRV_BLOCK_ZERO, BDRV_REQ_NO_FALLBACK } from '../../driver';
+import { BDRV_REQUEST_MAX_BYTES } from '../../io';
 import { BlockError, EAGAIN, ENOTSUP } from '../../errors';
 import { entryOffset, HI_COPIED, parseCompressed } from './format';
 import { clusterTypeOf, getClusterTable, l2AllocBits, l2Hi, l2Lo, l2ZeroBits, scRange, setL2, setL2Bitmap, subclusterRange, subclusterType } from './l1-l2';
@@ -140,6 +141,12 @@ async function handleDependencies(s: Qcow2State, start: number, bytes: number, h
   return bytes;
 }
 
+/** Clusters of the request that one step may take: to the end of the L2 slice, at most one request's worth. */
+function clustersInSlice(s: Qcow2State, guestOffset: number, bytes: number): number {
+  const n = Math.min(s.sizeToClusters((guestOffset % s.clusterSize) + bytes), s.l2SliceSize - s.l2SliceIndex(guestOffset));
+  return Math.min(n, Math.floor(BDRV_REQUEST_MAX_BYTES / s.clusterSize));
+}
+
 /** handle_copied: clusters already allocated with refcount 1 are written in place. */
 async function handleCopied(
   s: Qcow2State,
@@ -149,9 +156,7 @@ async function handleCopied(
   metas: L2Meta[],
 ): Promise<{ host: number; bytes: number } | null> {
   const cs = s.clusterSize;
-  const index0 = s.l2SliceIndex(guestOffset);
-  let n = Math.min(s.sizeToClusters((guestOffset % cs) + bytes), s.l2SliceSize - index0);
-  n = Math.min(n, Math.floor(2147483136 / cs));
+  const n = clustersInSlice(s, guestOffset, bytes);
   const { entry, index } = await getClusterTable(s, guestOffset);
   const table = s.l2Cache.tables[entry];
   try {
@@ -182,9 +187,7 @@ async function handleAlloc(
   metas: L2Meta[],
 ): Promise<{ host: number; bytes: number } | null> {
   const cs = s.clusterSize;
-  const index0 = s.l2SliceIndex(guestOffset);
-  let n = Math.min(s.sizeToClusters((guestOffset % cs) + bytes), s.l2SliceSize - index0);
-  n = Math.min(n, Math.floor(2147483136 / cs));
+  let n = clustersInSlice(s, guestOffset, bytes);
   const { entry, index } = await getClusterTable(s, guestOffset);
   const table = s.l2Cache.tables[entry];
   try {

@@ -44,32 +44,53 @@ async function forEachSlice(
   }
 }
 
+/** An L2 entry and its subcluster bitmap (zero and allocation halves). */
+interface Entry {
+  hi: number;
+  lo: number;
+  zero: number;
+  alloc: number;
+}
+
+/**
+ * The loop discard_in_l2_slice and zero_in_l2_slice share: `decide` turns each entry of the
+ * range into its new value (and says whether the old cluster is given back); unchanged entries
+ * are left alone, changed ones are written to the cached slice first, then the cluster freed.
+ */
+function rewriteEntries(s: Qcow2State, offset: number, bytes: number, type: DiscardType, decide: (cur: Entry, t: ClusterType, next: Entry) => boolean): Promise<void> {
+  const cur: Entry = { hi: 0, lo: 0, zero: 0, alloc: 0 };
+  const next: Entry = { hi: 0, lo: 0, zero: 0, alloc: 0 };
+  return forEachSlice(s, offset, bytes, async (entry, index, n) => {
+    const table = s.l2Cache.tables[entry];
+    for (let i = index; i < index + n; i++) {
+      cur.hi = next.hi = l2Hi(s, table, i);
+      cur.lo = next.lo = l2Lo(s, table, i);
+      cur.zero = next.zero = l2ZeroBits(s, table, i);
+      cur.alloc = next.alloc = l2AllocBits(s, table, i);
+      const free = decide(cur, clusterTypeOf(s, cur.hi, cur.lo), next);
+      if (next.hi === cur.hi && next.lo === cur.lo && next.zero === cur.zero && next.alloc === cur.alloc) continue;
+      s.l2Cache.markDirty(entry);
+      setL2(s, table, i, next.hi, next.lo);
+      setL2Bitmap(s, table, i, next.zero, next.alloc);
+      if (free) await freeAnyCluster(s, cur.hi, cur.lo, type);
+    }
+  });
+}
+
 /**
  * qcow2_cluster_discard: full_discard makes clusters fall through to the backing file; otherwise
  * they read back as zeroes (v3 zero flag or all-zero subcluster bitmap; v2 can only deallocate).
  */
-export async function clusterDiscard(s: Qcow2State, offset: number, bytes: number, type: DiscardType, fullDiscard: boolean): Promise<void> {
-  await forEachSlice(s, offset, bytes, async (entry, index, n) => {
-    const table = s.l2Cache.tables[entry];
-    for (let i = 0; i < n; i++) {
-      const hi = l2Hi(s, table, index + i);
-      const lo = l2Lo(s, table, index + i);
-      const zero = l2ZeroBits(s, table, index + i);
-      const alloc = l2AllocBits(s, table, index + i);
-      const t = clusterTypeOf(s, hi, lo);
-      let [newHi, newLo, newZero, newAlloc] = [hi, lo, zero, alloc];
-      if (fullDiscard) {
-        [newHi, newLo, newZero, newAlloc] = [0, 0, 0, 0];
-      } else if (s.hasBacking || isAllocatedType(t)) {
-        if (s.extL2) [newHi, newLo, newZero, newAlloc] = [0, 0, ALL_SUBCLUSTERS, 0];
-        else [newHi, newLo] = [0, s.version >= 3 ? LO_ZERO : 0];
-      }
-      if (newHi === hi && newLo === lo && newZero === zero && newAlloc === alloc) continue;
-      s.l2Cache.markDirty(entry);
-      setL2(s, table, index + i, newHi, newLo);
-      setL2Bitmap(s, table, index + i, newZero, newAlloc);
-      await freeAnyCluster(s, hi, lo, type);
+export function clusterDiscard(s: Qcow2State, offset: number, bytes: number, type: DiscardType, fullDiscard: boolean): Promise<void> {
+  return rewriteEntries(s, offset, bytes, type, (_cur, t, next) => {
+    if (fullDiscard) {
+      next.hi = next.lo = next.zero = next.alloc = 0;
+    } else if (s.hasBacking || isAllocatedType(t)) {
+      next.hi = 0;
+      next.lo = !s.extL2 && s.version >= 3 ? LO_ZERO : 0;
+      if (s.extL2) [next.zero, next.alloc] = [ALL_SUBCLUSTERS, 0];
     }
+    return true;
   });
 }
 
@@ -122,23 +143,11 @@ export async function clusterZeroize(s: Qcow2State, offset: number, bytes: numbe
 
 /** zero_in_l2_slice over whole clusters. */
 function zeroWholeClusters(s: Qcow2State, offset: number, bytes: number, flags: number): Promise<void> {
-  return forEachSlice(s, offset, bytes, async (entry, index, n) => {
-    const table = s.l2Cache.tables[entry];
-    for (let i = 0; i < n; i++) {
-      const hi = l2Hi(s, table, index + i);
-      const lo = l2Lo(s, table, index + i);
-      const zero = l2ZeroBits(s, table, index + i);
-      const alloc = l2AllocBits(s, table, index + i);
-      const t = clusterTypeOf(s, hi, lo);
-      const unmap = t === 'compressed' || ((flags & BDRV_REQ_MAY_UNMAP) !== 0 && isAllocatedType(t));
-      const newHi = unmap ? 0 : hi;
-      const newLo = s.extL2 ? (unmap ? 0 : lo) : (unmap ? 0 : lo) | LO_ZERO;
-      const [newZero, newAlloc] = s.extL2 ? [ALL_SUBCLUSTERS, 0] : [zero, alloc];
-      if (newHi === hi && newLo === lo && newZero === zero && newAlloc === alloc) continue;
-      s.l2Cache.markDirty(entry);
-      setL2(s, table, index + i, newHi, newLo);
-      setL2Bitmap(s, table, index + i, newZero, newAlloc);
-      if (unmap) await freeAnyCluster(s, hi, lo, 'request');
-    }
+  return rewriteEntries(s, offset, bytes, 'request', (_cur, t, next) => {
+    const unmap = t === 'compressed' || ((flags & BDRV_REQ_MAY_UNMAP) !== 0 && isAllocatedType(t));
+    if (unmap) next.hi = next.lo = 0;
+    if (s.extL2) [next.zero, next.alloc] = [ALL_SUBCLUSTERS, 0];
+    else next.lo = (next.lo | LO_ZERO) >>> 0;
+    return unmap;
   });
 }

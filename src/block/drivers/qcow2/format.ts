@@ -3,6 +3,8 @@
 // `img check`. All fields are big-endian. Offsets stay JS numbers: images above 2^53 bytes are
 // refused at open, so every offset the driver computes with is exact.
 
+import { binaryStringToBytes } from '../../../common/binary-string';
+
 export const QCOW_MAGIC = 0x514649fb;
 /** Smallest and largest cluster_bits QEMU accepts (512 B .. 2 MiB). */
 export const MIN_CLUSTER_BITS = 9;
@@ -203,7 +205,7 @@ export function buildHeaderCluster(
   const buf = new Uint8Array(clusterSize);
   let o = h.version >= 3 ? h.headerLength : V2_HEADER_LENGTH;
   const exts: HeaderExtension[] = [];
-  if (opts.backingFormat) exts.push({ type: EXT_BACKING_FORMAT, data: ascii(opts.backingFormat) });
+  if (opts.backingFormat) exts.push({ type: EXT_BACKING_FORMAT, data: binaryStringToBytes(opts.backingFormat) });
   if (h.version >= 3 && clusterSize > 4096) exts.push({ type: EXT_FEATURE_TABLE, data: featureTableData() });
   exts.push(...(opts.unknownExtensions ?? []));
   for (const e of exts) {
@@ -217,7 +219,8 @@ export function buildHeaderCluster(
   o += 8; // end marker: type 0, length 0
   const hdr = { ...h, backingFileOffset: 0, backingFileSize: 0 };
   if (opts.backingFile) {
-    const name = utf8(opts.backingFile);
+    // File names are binary strings (one char per byte), as everywhere in the engine.
+    const name = binaryStringToBytes(opts.backingFile);
     if (o + name.length > clusterSize) return null;
     buf.set(name, o);
     hdr.backingFileOffset = o;
@@ -225,24 +228,6 @@ export function buildHeaderCluster(
   }
   serializeHeader(hdr, buf);
   return buf;
-}
-
-export function ascii(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
-}
-
-export function utf8(s: string): Uint8Array {
-  const bytes: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) bytes.push(c);
-    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(bytes);
 }
 
 // ---- L1 / L2 entries ---------------------------------------------------------------------------

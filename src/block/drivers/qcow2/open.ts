@@ -1,6 +1,7 @@
 // Opening a qcow2 image (QEMU's qcow2_do_open): read and validate the header, its extensions,
 // the L1 and refcount tables, in QEMU's order and with its messages, so a corrupt or hostile
 // image is refused with the same sentence qemu-io prints.
+import { bytesToBinaryString } from '../../../common/binary-string';
 import type { BdrvChild } from '../../child';
 import { EACCES, EFBIG, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import { OptionReader, type QDict } from '../../qdict';
@@ -259,7 +260,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     if (len > Math.min(MAX_BACKING_FILE_NAME, clusterSize - h.backingFileOffset) || len >= 1024) fail('Backing file name too long');
     const name = await read(file, h.backingFileOffset, len, 'Could not read backing file name');
     const nul = name.indexOf(0);
-    backingFile = new TextDecoderLike().decode(nul >= 0 ? name.subarray(0, nul) : name);
+    backingFile = bytesToBinaryString(nul >= 0 ? name.subarray(0, nul) : name);
   }
   await readSnapshots(file, h);
   // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
@@ -314,30 +315,5 @@ async function readSnapshots(file: BdrvChild, h: QcowHeader): Promise<void> {
     if (offset - h.snapshotsOffset > MAX_SNAPSHOTS_SIZE) {
       fail(`Snapshot table is too big\nYou can force-remove all ${h.nbSnapshots - i} overhanging snapshots with qemu-img check -r all`, EFBIG);
     }
-  }
-}
-
-/** UTF-8 decoding without DOM or Node globals (the engine may use neither). */
-class TextDecoderLike {
-  decode(b: Uint8Array): string {
-    let out = '';
-    for (let i = 0; i < b.length; ) {
-      const c = b[i];
-      let cp = c;
-      let n = 1;
-      if (c >= 0xf0 && i + 3 < b.length) {
-        cp = ((c & 7) << 18) | ((b[i + 1] & 63) << 12) | ((b[i + 2] & 63) << 6) | (b[i + 3] & 63);
-        n = 4;
-      } else if (c >= 0xe0 && i + 2 < b.length) {
-        cp = ((c & 15) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63);
-        n = 3;
-      } else if (c >= 0xc0 && i + 1 < b.length) {
-        cp = ((c & 31) << 6) | (b[i + 1] & 63);
-        n = 2;
-      }
-      out += String.fromCodePoint(cp);
-      i += n;
-    }
-    return out;
   }
 }

@@ -24,7 +24,7 @@ import type { QDict } from '../../qdict';
 import { allocHostOffset, handleAllocSpace, handleL2Meta, mergeCow, type WriteTarget } from './allocate';
 import { readCompressed, writeCompressedCluster } from './compressed';
 import { clusterDiscard, clusterZeroize } from './discard';
-import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, QCOW_MAGIC } from './format';
+import { be32, INCOMPAT_CORRUPT, INCOMPAT_DIRTY, putBe64, QCOW_MAGIC } from './format';
 import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
 import { QCOW2_RUNTIME_OPTIONS, readImage } from './open';
@@ -302,8 +302,7 @@ class Qcow2Driver implements DriverInstance {
         await preallocateGrowth(s, old, offset, prealloc);
       }
       const data = new Uint8Array(8);
-      data[0] = Math.floor(offset / 2 ** 56);
-      for (let i = 1; i < 8; i++) data[i] = Math.floor(offset / 2 ** (8 * (7 - i))) & 0xff;
+      putBe64(data, 0, offset);
       try {
         await s.file.pwritev(24, 8, data);
         await s.file.flush();
@@ -449,10 +448,6 @@ export const qcow2Driver: BlockDriver = {
   isFilter: false,
   isFormat: true,
   runtimeOptions: QCOW2_RUNTIME_OPTIONS,
-  probe: (buf) => {
-    const magic = ((buf[0] << 24) | (buf[1] << 16) | (buf[2] << 8) | buf[3]) >>> 0;
-    const version = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
-    return magic === QCOW_MAGIC && version >= 2 ? 100 : 0;
-  },
+  probe: (buf) => (be32(buf, 0) === QCOW_MAGIC && be32(buf, 4) >= 2 ? 100 : 0),
   open: openQcow2,
 };

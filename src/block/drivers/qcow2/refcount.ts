@@ -4,7 +4,7 @@
 // describe themselves. The blkdebug events fire exactly where QEMU fires them.
 import { BlockError, EAGAIN, EFBIG, EINVAL } from '../../errors';
 import type { BlkdebugEvent } from '../../events';
-import { getRefcount, QCOW_MAX_CLUSTER_OFFSET, QCOW_MAX_REFTABLE_SIZE, refcountMax, refcountMetadataSize, setRefcount } from './format';
+import { getRefcount, putBe32, putBe64, QCOW_MAX_CLUSTER_OFFSET, QCOW_MAX_REFTABLE_SIZE, refcountMax, refcountMetadataSize, setRefcount } from './format';
 import { type DiscardType, hex, type Qcow2State } from './state';
 
 function isErrno(e: unknown, errno: number): boolean {
@@ -103,7 +103,7 @@ async function allocRefcountBlock(s: Qcow2State, clusterIndex: number): Promise<
     if (tableIndex < s.reftable.length) {
       await fire(s, 'refblock_alloc_hookup');
       const data = new Uint8Array(8);
-      putOffset(data, 0, newBlock);
+      putBe64(data, 0, newBlock);
       await pwriteSync(s, s.refcountTableOffset + tableIndex * 8, data);
       s.reftable[tableIndex] = newBlock;
       s.maxRefcountTableIndex = Math.max(s.maxRefcountTableIndex, tableIndex);
@@ -125,18 +125,6 @@ async function allocRefcountBlock(s: Qcow2State, clusterIndex: number): Promise<
   await refcountArea(s, metaOffset, 0, false, tableIndex, newBlock);
   await loadRefcountBlock(s, newBlock).then((i) => s.refblockCache.put(i));
   throw new BlockError(EAGAIN);
-}
-
-function putOffset(b: Uint8Array, o: number, v: number): void {
-  const hi = Math.floor(v / 2 ** 32);
-  b[o] = hi >>> 24;
-  b[o + 1] = (hi >>> 16) & 0xff;
-  b[o + 2] = (hi >>> 8) & 0xff;
-  b[o + 3] = hi & 0xff;
-  b[o + 4] = v >>> 24;
-  b[o + 5] = (v >>> 16) & 0xff;
-  b[o + 6] = (v >>> 8) & 0xff;
-  b[o + 7] = v & 0xff;
 }
 
 /** bdrv_pwrite_sync on the file child: write, then flush the file. */
@@ -197,15 +185,12 @@ export async function refcountArea(
   await fire(s, 'refblock_alloc_write_blocks');
   await s.refblockCache.flush();
   const raw = new Uint8Array(tableSize * 8);
-  for (let i = 0; i < totalRefblocks; i++) putOffset(raw, i * 8, newTable[i]);
+  for (let i = 0; i < totalRefblocks; i++) putBe64(raw, i * 8, newTable[i]);
   await fire(s, 'refblock_alloc_write_table');
   await pwriteSync(s, tableOffset, raw);
   const hdr = new Uint8Array(12);
-  putOffset(hdr, 0, tableOffset);
-  hdr[8] = tableClusters >>> 24;
-  hdr[9] = (tableClusters >>> 16) & 0xff;
-  hdr[10] = (tableClusters >>> 8) & 0xff;
-  hdr[11] = tableClusters & 0xff;
+  putBe64(hdr, 0, tableOffset);
+  putBe32(hdr, 8, tableClusters);
   await fire(s, 'refblock_alloc_switch_table');
   await pwriteSync(s, 48, hdr);
   const oldOffset = s.refcountTableOffset;

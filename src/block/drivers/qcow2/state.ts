@@ -10,6 +10,7 @@ import {
   buildHeaderCluster,
   type CompressedLayout,
   compressedLayout,
+  entryOffset,
   type HeaderExtension,
   INCOMPAT_CORRUPT,
   INCOMPAT_DIRTY,
@@ -325,7 +326,7 @@ export class Qcow2State implements CacheHost {
     if (!(ignore & OL_SNAPSHOT_TABLE) && this.header.nbSnapshots && hit(this.header.snapshotsOffset, cs)) ret |= OL_SNAPSHOT_TABLE;
     if (!(ignore & OL_ACTIVE_L2)) {
       for (let i = 0; i < this.l1Size; i++) {
-        const l2 = ((this.l1Hi(i) & 0x00ffffff) * 2 ** 32 + ((this.l1Lo(i) & 0xfffffe00) >>> 0));
+        const l2 = entryOffset(this.l1Hi(i), this.l1Lo(i));
         if (l2 && hit(l2, cs)) {
           ret |= OL_ACTIVE_L2;
           break;
