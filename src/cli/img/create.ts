@@ -1,6 +1,7 @@
 // `blkstudio img create`: qemu-img 7.2's create for raw and qcow2, with its option parsing,
 // messages, exit codes and (for qcow2) byte-identical images.
 
+import { utf8ToBinaryString } from '../../common/binary-string';
 import * as fs from 'node:fs';
 import { layoutNewQcow2, Qcow2TooLargeError } from '../../block/drivers/qcow2/create';
 import { strerror } from '../../block/errors';
@@ -139,7 +140,8 @@ function createQcow2(filename: string, opts: QemuOpts, size: bigint): void {
         lazyRefcounts: lazy,
         extendedL2,
         compressionType: compression === 'zstd' ? 1 : 0,
-        backingFile,
+        // The header holds the name's bytes: the engine takes file names as binary strings.
+        backingFile: backingFile === undefined ? undefined : utf8ToBinaryString(backingFile),
         backingFormat: backingFmt,
       });
     } catch (e) {
