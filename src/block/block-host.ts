@@ -1,5 +1,6 @@
 // What the engine needs from the machine it runs on. src/host/ implements this with node:fs;
 // tests may implement it in memory. Keeps src/block free of node:* imports.
+import type { BytesEqual } from '../common/first-difference';
 
 export interface HostFile {
   /** Read into buf at file offset; returns bytes read (short at EOF). Throws BlockError. */
@@ -34,6 +35,8 @@ export interface BlockHost {
   delay?(ms: number): Promise<void>;
   /** Raw zlib streams for qcow2 compressed clusters; absent hosts cannot read or write them. */
   zlib?: RawZlib;
+  /** Native byte equality (memcmp speed) for blkverify and image comparison; absent: a JS loop. */
+  bytesEqual?: BytesEqual;
   /** A scratch file for -snapshot overlays, already unlinked: it disappears when closed. */
   createTempFile(): Promise<{ path: string; file: HostFile }>;
 }

@@ -109,6 +109,11 @@ export interface DriverInstance extends DriverOps {
   /** The child that holds the data for filters/formats (bdrv_primary_child), if any. */
   readonly primaryChild: BdrvChild | null;
   readonly debug?: DebugHooks;
+  /**
+   * flushToDisk is QEMU's one-call bdrv_co_flush: it writes back whatever layers it wants (blkverify
+   * flushes only the test image), and the gateway neither announces flush events nor flushes children.
+   */
+  readonly flushesAllLayers?: boolean;
   /** Limits the driver imposes on requests to this node. */
   limits?: Partial<BlockLimits>;
   /** Called before the node's read-only flag changes in a reopen (file reopens its descriptor). */

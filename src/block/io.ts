@@ -530,6 +530,12 @@ export async function bdrvFlush(node: BlockNode): Promise<void> {
     if (previous) await previous;
     let ok = false;
     try {
+      if (node.drv.flushesAllLayers) {
+        // The driver's bdrv_co_flush writes back every layer itself: no events, no children.
+        await node.drv.flushToDisk();
+        ok = true;
+        return;
+      }
       const primary = node.primaryChild;
       const toOs = primary ? fireDebugEvent(primary.node, 'flush_to_os') : null;
       if (toOs) await toOs;

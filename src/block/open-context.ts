@@ -11,6 +11,8 @@ export interface OpenContext {
   warn(text: string): void;
   /** printf to the tool's stdout (blkdebug: "Suspended request 'TAG'"). */
   print(text: string): void;
+  /** stderr + exit(1) where the tool may die like QEMU (see OpenHooks.fatal); absent in the app. */
+  readonly fatal?: (text: string) => never;
   /**
    * Open (or take the already opened) child `name` of `parent` from the parent's options
    * (`name.*` keys or a `name` node reference). Throws QEMU's message when it is missing.

@@ -20,6 +20,11 @@ export interface OpenHooks {
   warn(text: string): void;
   /** printf to stdout by drivers (blkdebug's "Suspended request" lines); dropped when absent. */
   print?(text: string): void;
+  /**
+   * fprintf(stderr, text) and exit(1), stdout flushed first, as blkverify does on a mismatch.
+   * Only a tool that may die like QEMU (the qemu-io CLI) gives it; without it drivers recover.
+   */
+  fatal?(text: string): never;
 }
 
 /** Per-mode flags: [cache.direct, cache.no-flush, write cache enabled] (bdrv_parse_cache_mode). */
@@ -59,6 +64,10 @@ class Opener implements OpenContext {
 
   print(text: string): void {
     this.hooks.print?.(text);
+  }
+
+  get fatal(): ((text: string) => never) | undefined {
+    return this.hooks.fatal;
   }
 
   async openChild(parent: BlockNode, options: QDict, name: string, role: ChildRole, opts: ChildOpenOptions = {}): Promise<BdrvChild> {

@@ -1,6 +1,7 @@
 // The block drivers blkstudio knows, by name, and format probing.
 import type { BlockDriver } from './driver';
 import { blkdebugDriver } from './drivers/blkdebug';
+import { blkverifyDriver } from './drivers/blkverify';
 import { fileDriver } from './drivers/file/file';
 import { nullAioDriver, nullCoDriver } from './drivers/null/null';
 import { makeRawDriver, PROBE_BUF_SIZE } from './drivers/raw/raw';
@@ -60,4 +61,5 @@ registerDriver(makeRawDriver(probeOtherThanRaw));
 registerDriver(nullCoDriver);
 registerDriver(nullAioDriver);
 registerDriver(blkdebugDriver);
+registerDriver(blkverifyDriver);
 registerDriver(qcow2Driver);

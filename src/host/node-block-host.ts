@@ -166,6 +166,11 @@ export class NodeBlockHost implements BlockHost {
 
   readonly zlib: RawZlib = nodeRawZlib;
 
+  /** Buffer#equals is memcmp; the views share the caller's memory (no copy). */
+  bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+    return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+  }
+
   nextTurn(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));
   }

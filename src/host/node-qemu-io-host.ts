@@ -222,6 +222,10 @@ export class NodeQemuIoHost implements QemuIoHost {
     sleepSync(10);
   }
 
+  exit(status: number): never {
+    process.exit(status);
+  }
+
   abort(): never {
     // abort(3) is raise(SIGABRT); process.abort() would print V8's stack traces first.
     this.raise(SIGABRT);

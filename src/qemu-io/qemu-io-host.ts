@@ -33,6 +33,11 @@ export interface QemuIoHost {
   nextTurn(): Promise<void>;
   /** raise(sig): die by the signal if its default action kills; returns if the process survives. */
   raise(signal: number): void;
+  /**
+   * exit(3) with stdio already flushed by the caller. Hosts that cannot die (the app's console)
+   * leave it out, and drivers then recover instead (blkverify records its mismatch).
+   */
+  exit?(status: number): never;
   /** abort(3): die by SIGABRT without flushing anything. */
   abort(): never;
 }

@@ -279,9 +279,18 @@ export class QemuIo {
       this.out.errorReport('-U conflicts with image options');
       return false;
     }
+    const exit = this.host.exit?.bind(this.host);
     const hooks = {
       warn: (text: string) => this.out.printErr(text),
       print: (text: string) => this.out.print(text),
+      // exit(1) flushes stdout after the message went to (unbuffered) stderr.
+      fatal: exit
+        ? (text: string): never => {
+            this.out.printErr(text);
+            this.out.flush();
+            return exit(1);
+          }
+        : undefined,
     };
     try {
       this.blk = await this.poll(openBlockBackend(this.blockHost, req, hooks));
