@@ -17,6 +17,10 @@ function readJson(name) {
   }
 }
 
+const ROOT = join(import.meta.dirname, '..');
+const relative = (file) => (typeof file === 'string' && file.startsWith(ROOT) ? file.slice(ROOT.length + 1) : String(file));
+const firstLine = (text) => String(text ?? '').split('\n')[0].slice(0, 300);
+
 /** Vitest's JSON (Jest format). A file that failed to load has no failed test but a failed status. */
 export function countVitest(report) {
   if (!report) return { passed: 0, failed: 1, skipped: 0, notes: ['reports/vitest.json is missing'] };
@@ -24,11 +28,17 @@ export function countVitest(report) {
     (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
   );
   const failed = (report.numFailedTests ?? 0) + brokenFiles.length;
+  // Named here, next to the closing line, because CI shows only the end of the output.
+  const failedTests = (report.testResults ?? []).flatMap((f) =>
+    (f.assertionResults ?? [])
+      .filter((a) => a.status === 'failed')
+      .map((a) => `vitest: FAILED ${relative(f.name)} > ${a.fullName ?? a.title}: ${firstLine((a.failureMessages ?? [])[0])}`),
+  );
   return {
     passed: report.numPassedTests ?? 0,
     failed: failed === 0 && report.success === false ? 1 : failed,
     skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
-    notes: brokenFiles.map((f) => `vitest: ${f.name} failed to run: ${(f.message ?? '').split('\n')[0]}`),
+    notes: brokenFiles.map((f) => `vitest: ${f.name} failed to run: ${firstLine(f.message)}`).concat(failedTests),
   };
 }
 

@@ -30,6 +30,15 @@ describe('summarize', () => {
     expect(result.notes).toEqual(['typecheck failed (exit 2)', 'build failed (exit 1)']);
   });
 
+  it('names each failed vitest test with the first line of its message', () => {
+    const file = { name: `${process.cwd()}/test/x.test.ts`, status: 'failed', assertionResults: [
+      { status: 'passed', fullName: 'x works' },
+      { status: 'failed', fullName: 'x > times out', failureMessages: ['Error: Test timed out in 30000ms.\nmore'] },
+    ] };
+    const result = summarize({ steps: allSteps, vitest: vitest(1, 1, 0, [file]), playwright: playwright(0, 0) });
+    expect(result.notes).toEqual(['vitest: FAILED test/x.test.ts > x > times out: Error: Test timed out in 30000ms.']);
+  });
+
   it('counts a missing report as a failure', () => {
     const result = summarize({ steps: allSteps, vitest: undefined, playwright: playwright(3, 0) });
     expect(result).toMatchObject({ passed: 3, failed: 1 });
