@@ -17,7 +17,8 @@
 // error matrix) and cases-qcow2-corrupt.mjs (hostile images); they may also use the image fields
 // `prepare` / `patch` and the case fields `compareData`, `checkImages`, `checkLoose` (harness.mjs).
 //
-// Rules for adding cases: no blkverify images (that driver comes later); blkdebug cases
+// Rules for adding cases: blkverify cases live in cases-blkverify.mjs (never `write -z` through
+// blkverify: QEMU 7.2 aborts there); blkdebug cases
 // (raw over blkdebug over file) live in cases-blkdebug.mjs and are appended to `cases` below; no
 // timing-dependent aio completion order (at most one aio request in flight, completed by
 // aio_flush, a synchronous command that cannot race, or exit), small sleeps, and never
@@ -29,6 +30,7 @@ import { blkdebugCases } from './cases-blkdebug.mjs';
 import { qcow2Cases } from './cases-qcow2.mjs';
 import { qcow2ErrorCases } from './cases-qcow2-errors.mjs';
 import { qcow2CorruptCases } from './cases-qcow2-corrupt.mjs';
+import { blkverifyCases } from './cases-blkverify.mjs';
 
 /** `c('read 0 512', 'write 0 1')` -> ['-c', 'read 0 512', '-c', 'write 0 1'] */
 const c = (...cmds) => cmds.flatMap((cmd) => ['-c', cmd]);
@@ -1300,4 +1302,7 @@ export const cases = [
   ...qcow2Cases,
   ...qcow2ErrorCases,
   ...qcow2CorruptCases,
+
+  // ------------------------------------------------------------------ blkverify (cases-blkverify.mjs)
+  ...blkverifyCases,
 ];

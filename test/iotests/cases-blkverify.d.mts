@@ -1,0 +1,4 @@
+// Types for cases-blkverify.mjs.
+import type { IoCase } from './cases.mjs';
+
+export const blkverifyCases: IoCase[];
