@@ -211,7 +211,7 @@ export const blkverifyCases = [
   },
   {
     name: 'blkverify-retval-both-fail',
-    description: 'both sides fail with the same errno: no mismatch, the read just fails',
+    description: 'both sides fail with the same errno: same return value, but QEMU compares the buffers anyway (the 0xab fill of qemu-io vs the untouched bounce buffer) and reports a contents mismatch',
     images: [base(), base(undefined, 't.raw')],
     files: { 'c.conf': inject('read_aio') },
     argv: c(
