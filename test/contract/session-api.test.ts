@@ -15,7 +15,7 @@ const TRANSPORTS: Array<[string, TransportFactory]> = [
   ['Electron IPC', ipcTransport],
 ];
 
-async function waitFor(check: () => boolean, what: string, ms = 3000): Promise<void> {
+async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
