@@ -27,3 +27,7 @@ export {
 export type { BlockBackend } from './block-backend';
 export type { TraceEvent, TraceHook } from './trace';
 export { checkQcow2Node, findQcow2Nodes, type CheckResult } from './drivers/qcow2';
+export { findBlkverifyNodes, mismatchMessage, type BlkverifyNode, type VerifyMismatch } from './drivers/blkverify';
+export { BdrvChild } from './child';
+export type { BlockNode } from './node';
+export * from './compare';

@@ -15,7 +15,7 @@ export interface BlkstudioArgs {
 }
 
 export const USAGE = `Usage: blkstudio [web] [--web] [--port N] [-f FMT] [SPEC]
-       blkstudio img create|check ...   (qemu-img's subcommands)
+       blkstudio img create|check|compare ... (qemu-img's subcommands)
 
 Starts the blkstudio desktop app. Without an Electron binary (or with \`web\`/--web) it serves
 the same UI on http://127.0.0.1:PORT/?token=... for a browser instead.

@@ -1,7 +1,8 @@
-// `blkstudio img SUBCOMMAND ...`: qemu-img's create and check.
+// `blkstudio img SUBCOMMAND ...`: qemu-img's create, check and compare.
 
 import * as fs from 'node:fs';
 import { imgCheck } from './check';
+import { imgCompareCommand } from './compare';
 import { imgCreate } from './create';
 import { ImgOutput, usageError } from './output';
 
@@ -10,8 +11,9 @@ export async function imgMain(argv: readonly string[], o: ImgOutput): Promise<nu
   if (cmd === undefined) return usageError(o, 'Not enough arguments');
   if (cmd === 'create') return imgCreate(rest, o);
   if (cmd === 'check') return imgCheck(rest, o);
+  if (cmd === 'compare') return imgCompareCommand(rest, o);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    o.out('usage: blkstudio img create|check ... (the arguments of qemu-img 7.2)\n');
+    o.out('usage: blkstudio img create|check|compare ... (the arguments of qemu-img 7.2)\n');
     return 0;
   }
   return usageError(o, `Command not found: ${cmd}`);
