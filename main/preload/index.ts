@@ -19,6 +19,11 @@ const api: BridgeApi = {
   exportRules: (...args) => ipcRenderer.invoke(CHANNELS.exportRules, ...args),
   setBreakpoint: (req) => ipcRenderer.invoke(CHANNELS.setBreakpoint, req),
   checkImage: (...args) => ipcRenderer.invoke(CHANNELS.checkImage, ...args),
+  readSectorPair: (req) => ipcRenderer.invoke(CHANNELS.readSectorPair, req),
+  listMismatches: (...args) => ipcRenderer.invoke(CHANNELS.listMismatches, ...args),
+  readMismatch: (req) => ipcRenderer.invoke(CHANNELS.readMismatch, req),
+  startDiff: (...args) => ipcRenderer.invoke(CHANNELS.startDiff, ...args),
+  cancelDiff: (req) => ipcRenderer.invoke(CHANNELS.cancelDiff, req),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

@@ -13,6 +13,11 @@ export const CHANNELS = {
   exportRules: 'session:export-rules',
   setBreakpoint: 'session:set-breakpoint',
   checkImage: 'session:check-image',
+  readSectorPair: 'session:read-sector-pair',
+  listMismatches: 'session:list-mismatches',
+  readMismatch: 'session:read-mismatch',
+  startDiff: 'session:start-diff',
+  cancelDiff: 'session:cancel-diff',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

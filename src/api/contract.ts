@@ -2,7 +2,26 @@
 import type { ApiMethod } from './channels';
 import type { ApiResult } from './errors';
 import type { EventBatch } from './events';
-import type { AppInfo, ApplyRulesRequest, BreakpointRequest, ImageCheck, LintRulesRequest, NodeRequest, OpenImageRequest, RuleDiagnostic, RuleLint, RunResult, TagRequest } from './dto';
+import type {
+  AppInfo,
+  ApplyRulesRequest,
+  BreakpointRequest,
+  DiffIdRequest,
+  DiffRequest,
+  DiffStarted,
+  ImageCheck,
+  LintRulesRequest,
+  MismatchRequest,
+  NodeRequest,
+  OpenImageRequest,
+  RuleDiagnostic,
+  RuleLint,
+  RunResult,
+  SectorPair,
+  SectorPairRequest,
+  TagRequest,
+  VerifyMismatchDto,
+} from './dto';
 import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
@@ -20,6 +39,11 @@ export interface ApiRequests {
   exportRules: [] | [NodeRequest];
   setBreakpoint: [BreakpointRequest];
   checkImage: [] | [NodeRequest];
+  readSectorPair: [SectorPairRequest];
+  listMismatches: [] | [NodeRequest];
+  readMismatch: [MismatchRequest];
+  startDiff: [] | [DiffRequest];
+  cancelDiff: [DiffIdRequest];
 }
 
 /** Resolved value of each call. */
@@ -41,6 +65,16 @@ export interface ApiResponses {
   setBreakpoint: null;
   /** qemu-img check of a qcow2 node of the open image (default the topmost), without repairs. */
   checkImage: ImageCheck;
+  /** The same range of two nodes (a blkverify node's raw copy and test image by default). */
+  readSectorPair: SectorPair;
+  /** The mismatches a blkverify node (default the topmost) has recorded, oldest first. */
+  listMismatches: VerifyMismatchDto[];
+  /** Both buffers of a recorded mismatch (or a part of it). */
+  readMismatch: SectorPair;
+  /** Start listing every mismatching range of two nodes; chunks arrive as diff-progress events. */
+  startDiff: DiffStarted;
+  /** Stop a running diff (it ends with diff-done `cancelled`); false if it had already ended. */
+  cancelDiff: boolean;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

@@ -126,3 +126,91 @@ export interface ImageCheck {
   /** What qemu-img check prints on stderr, one line each. */
   messages: string[];
 }
+
+// ---- blkverify and sector diffs --------------------------------------------------------------
+
+/** A byte range of an image (sector-aligned except possibly at an unaligned image end). */
+export interface ByteRange {
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * The same range read from two sides, base64-encoded. For a blkverify node `a` is the raw
+ * reference and `b` the test image. A side that failed has its errno and reads as zeroes.
+ */
+export interface SectorPair {
+  aNode: string;
+  bNode: string;
+  offset: number;
+  bytes: number;
+  a: string;
+  b: string;
+  aErrno: number;
+  bErrno: number;
+}
+
+/** Which two nodes to compare: a blkverify node's children (default), or any two nodes by name. */
+export interface PairSelector {
+  /** A blkverify node; default the topmost. Ignored when `a` and `b` are given. */
+  node?: string;
+  a?: string;
+  b?: string;
+}
+
+export interface SectorPairRequest extends PairSelector {
+  offset: number;
+  /** At most MAX_PAIR_BYTES. */
+  bytes: number;
+}
+
+/** The largest range readSectorPair and readMismatch return at once. */
+export const MAX_PAIR_BYTES = 1024 * 1024;
+
+/** A read (or a request's return value) where blkverify's test image and raw copy disagreed. */
+export interface VerifyMismatchDto {
+  node: string;
+  /** 1, 2, 3 ... per blkverify node. */
+  id: number;
+  kind: 'contents' | 'return-value';
+  op: 'read' | 'write';
+  /** The request as it reached blkverify. */
+  offset: number;
+  bytes: number;
+  /** Contents: the absolute offset of the first differing byte. */
+  firstMismatch: number | null;
+  /** 0 or the positive errno each side returned. */
+  testErrno: number;
+  rawErrno: number;
+  /** QEMU's line for it (`blkverify: read offset=... contents mismatch at offset ...`). */
+  message: string;
+  /** Contents: the differing sectors of the request, merged (at most 256 ranges). */
+  sectors: ByteRange[];
+  /** Contents: both buffers around the first mismatch (up to 4 KiB, whole sectors), a = raw. */
+  window: SectorPair | null;
+}
+
+export interface MismatchRequest {
+  node?: string;
+  id: number;
+  /** A part of the request to read (default: the whole request, at most MAX_PAIR_BYTES). */
+  offset?: number;
+  bytes?: number;
+}
+
+export interface DiffRequest extends PairSelector {
+  start?: number;
+  end?: number;
+}
+
+export interface DiffStarted {
+  diffId: number;
+  aNode: string;
+  bNode: string;
+  /** Bytes the diff will scan. */
+  total: number;
+}
+
+export interface DiffIdRequest {
+  diffId: number;
+}

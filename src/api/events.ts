@@ -1,6 +1,8 @@
 // The event union of the contract: what a session reports, as plain serialisable objects (no
 // class instances, no byte arrays), delivered in batches. src/session produces exactly these. `at` is the session clock in milliseconds.
 
+import type { ByteRange, VerifyMismatchDto } from './dto';
+
 export type RequestOp = 'read' | 'write' | 'write-zeroes' | 'write-compressed' | 'discard' | 'flush' | 'block-status' | 'truncate';
 
 export interface RequestRange {
@@ -23,6 +25,13 @@ export type SessionEvent =
   | { type: 'rules-replaced'; at: number; node: string; count: number }
   /** A breakpoint was set or removed (one that fires ends with request-suspended instead). */
   | { type: 'breakpoints-changed'; at: number; node: string; tag: string }
+  // ---- from each blkverify node ----------------------------------------------------------------
+  /** A mismatch recorded (record mode, or any blkverify in the app, which never exits). */
+  | { type: 'verify-mismatch'; at: number; mismatch: VerifyMismatchDto }
+  // ---- from sector diffs (startDiff) ------------------------------------------------------------
+  /** Mismatching ranges found since the previous chunk, and how far the scan is. */
+  | { type: 'diff-progress'; at: number; diffId: number; done: number; total: number; ranges: ByteRange[] }
+  | { type: 'diff-done'; at: number; diffId: number; status: 'complete' | 'cancelled' | 'failed'; done: number; total: number; mismatchedBytes: number; message?: string }
   // ---- from the interpreter and the session itself --------------------------------------------
   /** What qemu-io printed outside any run() call (aio completions, resumed requests). */
   | { type: 'console'; at: number; stream: 'stdout' | 'stderr'; text: string }

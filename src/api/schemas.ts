@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ApiMethod } from './channels';
 import type { ApiRequests } from './contract';
+import { MAX_PAIR_BYTES } from './dto';
 
 const name = z.string().min(1).max(256);
 const filename = z.string().min(1).max(4096);
@@ -15,6 +16,13 @@ const ruleText = z.string().max(512 * 1024);
 const lintRules = z.strictObject({ text: ruleText });
 const applyRules = z.strictObject({ node: name.optional(), text: ruleText, resetState: z.boolean().optional() });
 const breakpoint = z.strictObject({ event: z.string().min(1).max(64), tag: name, node: name.optional() });
+
+const offset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const pairSelector = { node: name.optional(), a: name.optional(), b: name.optional() };
+const sectorPair = z.strictObject({ ...pairSelector, offset, bytes: z.number().int().min(1).max(MAX_PAIR_BYTES) });
+const mismatchRequest = z.strictObject({ node: name.optional(), id: z.number().int().min(1), offset: offset.optional(), bytes: z.number().int().min(1).max(MAX_PAIR_BYTES).optional() });
+const diffRequest = z.strictObject({ ...pairSelector, start: offset.optional(), end: offset.optional() });
+const diffId = z.strictObject({ diffId: z.number().int().min(1) });
 
 const none = z.tuple([]);
 
@@ -32,6 +40,11 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   exportRules: z.union([none, z.tuple([nodeRequest])]),
   setBreakpoint: z.tuple([breakpoint]),
   checkImage: z.union([none, z.tuple([nodeRequest])]),
+  readSectorPair: z.tuple([sectorPair]),
+  listMismatches: z.union([none, z.tuple([nodeRequest])]),
+  readMismatch: z.tuple([mismatchRequest]),
+  startDiff: z.union([none, z.tuple([diffRequest])]),
+  cancelDiff: z.tuple([diffId]),
 };
 
 export { z };

@@ -63,6 +63,16 @@ export interface BlkdebugSnapshot {
   suspended: SuspendedSnapshot[];
 }
 
+export interface BlkverifySnapshot {
+  node: string;
+  mode: 'abort' | 'record';
+  /** Node names of the raw reference and the test image. */
+  raw: string;
+  test: string;
+  /** Mismatches recorded so far (the newest are kept for listMismatches). */
+  mismatches: number;
+}
+
 export interface ImageSnapshot {
   format: string;
   protocol: string | null;
@@ -75,5 +85,6 @@ export interface SessionSnapshot {
   at: number;
   image: ImageSnapshot | null;
   blkdebug: BlkdebugSnapshot[];
+  blkverify: BlkverifySnapshot[];
   inFlight: InFlightRequest[];
 }

@@ -44,5 +44,10 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
       return null;
     },
     checkImage: (...args) => session.checkImage(args[0]?.node),
+    readSectorPair: (req) => session.readSectorPair(req),
+    listMismatches: (...args) => session.listMismatches(args[0]?.node),
+    readMismatch: (req) => session.readMismatch(req),
+    startDiff: (...args) => session.startDiff(args[0] ?? {}),
+    cancelDiff: (req) => session.cancelDiff(req.diffId),
   };
 }

@@ -11,6 +11,14 @@ export type SessionErrorCode =
   | 'NO_BLKDEBUG'
   /** No qcow2 node (of that name) in the graph. */
   | 'NO_QCOW2'
+  /** No blkverify node (of that name) in the graph. */
+  | 'NO_BLKVERIFY'
+  /** No node of that name in the graph. */
+  | 'NO_SUCH_NODE'
+  /** No recorded mismatch with that id. */
+  | 'NO_SUCH_MISMATCH'
+  /** A range outside the image or the request. */
+  | 'BAD_RANGE'
   /** No breakpoint / parked request with that tag. */
   | 'NO_SUCH_TAG'
   /** The event name is not a blkdebug event. */

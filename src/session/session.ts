@@ -24,8 +24,9 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
-import type { ImageCheck, RuleLint, RunResult } from '../api/dto';
+import type { DiffRequest, DiffStarted, ImageCheck, MismatchRequest, RuleLint, RunResult, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
+import { SectorDiffs } from './sector-diffs';
 import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
 import { decodeUtf8 } from './utf8';
@@ -85,6 +86,7 @@ export class Session {
   private readonly inFlight = new Map<number, InFlightRequest>();
   private readonly parkedAt = new WeakMap<object, number>();
   private closed = false;
+  private readonly diffs: SectorDiffs;
 
   private constructor(
     private readonly blockHost: BlockHost,
@@ -97,6 +99,7 @@ export class Session {
       () => ({ total: this.inFlight.size, list: (limit) => [...this.inFlight.values()].slice(0, limit).map((r) => ({ ...r })) }),
       options.batching,
     );
+    this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now());
     this.io = this.newInterpreter();
     this.startIdle();
   }
@@ -302,9 +305,11 @@ export class Session {
       this.attached.detach();
       this.attached = null;
       this.inFlight.clear();
+      this.diffs.attach(null);
       this.emit({ type: 'graph-changed', at: this.now(), open: false });
     }
     if (!blk || !isBlockBackend(blk)) return;
+    this.diffs.attach(blk);
     const graph = blk.graph;
     const hook = (ev: TraceEvent) => this.onTrace(ev);
     graph.trace = hook;
@@ -504,6 +509,37 @@ export class Session {
     }
   }
 
+  // ---- blkverify and sector diffs -------------------------------------------------------------------
+
+  private open(): SectorDiffs {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    return this.diffs;
+  }
+
+  /** The same range of two nodes: a blkverify node's raw copy (a) and test image (b) by default. */
+  readSectorPair(req: SectorPairRequest): Promise<SectorPair> {
+    return this.open().readSectorPair(req);
+  }
+
+  /** What a blkverify node (default the topmost) recorded, oldest first. */
+  listMismatches(node?: string): VerifyMismatchDto[] {
+    return this.open().listMismatches(node);
+  }
+
+  /** Both buffers of a recorded mismatch, or a part of them. */
+  readMismatch(req: MismatchRequest): SectorPair {
+    return this.open().readMismatch(req);
+  }
+
+  /** Every mismatching range of two nodes, streamed as diff-progress events; ends with diff-done. */
+  startDiff(req: DiffRequest): Promise<DiffStarted> {
+    return this.open().startDiff(req);
+  }
+
+  cancelDiff(diffId: number): boolean {
+    return this.open().cancelDiff(diffId);
+  }
+
   // ---- state -------------------------------------------------------------------------------------
 
   snapshot(): SessionSnapshot {
@@ -513,6 +549,7 @@ export class Session {
       at: now,
       image: blk ? { format: blk.formatName, protocol: blk.protocolName ?? null, readOnly: blk.readOnly, root: snapshotNode(blk.root) } : null,
       blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r))),
+      blkverify: this.diffs.snapshot(),
       inFlight: [...this.inFlight.values()].map((r) => ({ ...r })),
     };
   }
@@ -537,6 +574,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.diffs.cancelAll();
     await this.resumeEverything(this.io.blk);
     await this.queue;
     await this.stopIdle();
