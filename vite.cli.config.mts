@@ -15,6 +15,7 @@ export default defineConfig({
       input: {
         'blkstudio-io': 'src/cli/blkstudio-io.ts',
         blkstudio: 'src/cli/blkstudio.ts',
+        'blkstudio-img': 'src/cli/blkstudio-img.ts',
       },
       external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron'],
       output: { format: 'cjs', entryFileNames: '[name].cjs' },
