@@ -29,5 +29,5 @@ export type { TraceEvent, TraceHook } from './trace';
 export { checkQcow2Node, findQcow2Nodes, type CheckResult } from './drivers/qcow2';
 export { findBlkverifyNodes, mismatchMessage, type BlkverifyNode, type VerifyMismatch } from './drivers/blkverify';
 export { BdrvChild } from './child';
-export type { BlockNode } from './node';
+export { nodesBelow, type BlockNode } from './node';
 export * from './compare';

@@ -110,3 +110,17 @@ export class BlockNode {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 }
+
+/** Every node below (and including) root, each once, top-down (parents before children, depth first). */
+export function nodesBelow(root: BlockNode): BlockNode[] {
+  const out: BlockNode[] = [];
+  const seen = new Set<BlockNode>();
+  const visit = (n: BlockNode) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    out.push(n);
+    for (const c of n.children) visit(c.node);
+  };
+  visit(root);
+  return out;
+}

@@ -9,7 +9,7 @@ import { DETECT_ZEROES, DISCARD_MODES } from './node-options';
 import { QemuError, strerror, toErrno } from './errors';
 import { bdrvPreadv } from './io';
 import { parseJsonFilename } from './json-filename';
-import { BlockGraph, BlockNode, DEFAULT_LIMITS, type NodeFlags } from './node';
+import { BlockGraph, BlockNode, DEFAULT_LIMITS, nodesBelow, type NodeFlags } from './node';
 import type { ChildOpenOptions, OpenContext } from './open-context';
 import { extractSubdict, OptionReader, parseKeyValueOptions, qdictFromStrings, type QDict } from './qdict';
 import { snapshotOverlayDriver, SnapshotOverlay } from './drivers/snapshot/snapshot';
@@ -292,16 +292,11 @@ async function addSnapshotOverlay(host: BlockHost, graph: BlockGraph, image: Blo
  */
 function checkWritePermissions(root: BlockNode, backendWrites: boolean): void {
   if (backendWrites && root.readOnly) throw new QemuError('Block node is read-only', 1);
-  const seen = new Set<BlockNode>();
-  const visit = (n: BlockNode) => {
-    if (seen.has(n)) return;
-    seen.add(n);
+  for (const n of nodesBelow(root)) {
     for (const c of n.children) {
       if (c.role !== 'backing' && !n.readOnly && c.node.readOnly) throw new QemuError('Block node is read-only', 1);
-      visit(c.node);
     }
-  };
-  visit(root);
+  }
 }
 
 /** Close nodes top-down (parents before their children). */

@@ -6,6 +6,7 @@ import {
   diffChildren,
   findBlkverifyNodes,
   mismatchMessage,
+  nodesBelow,
   readSectorPair,
   type BlkverifyNode,
   type BlockBackend,
@@ -13,6 +14,7 @@ import {
   type VerifyMismatch,
 } from '../block/index';
 import { toBase64 } from '../common/base64';
+import type { BytesEqual } from '../common/first-difference';
 import type { ByteRange, DiffRequest, DiffStarted, MismatchRequest, PairSelector, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
 import { MAX_PAIR_BYTES } from '../api/dto';
 import type { BlkverifySnapshot } from '../api/snapshot';
@@ -103,6 +105,8 @@ export class SectorDiffs {
   constructor(
     private readonly emit: (e: SessionEvent) => void,
     private readonly now: () => number,
+    /** The host's memcmp (BlockHost.bytesEqual), so a diff compares at native speed. */
+    private readonly bytesEqual?: BytesEqual,
   ) {}
 
   /** Follow a newly opened image (null: none); diffs of the old one are cancelled. */
@@ -137,21 +141,12 @@ export class SectorDiffs {
   /** An edge to read a node through: one the graph has, else a new parentless one (like a BlockBackend's). */
   private edgeTo(name: string): BdrvChild {
     const root = this.root();
-    const seen = new Set<BlockNode>();
-    const visit = (n: BlockNode): BdrvChild | null => {
-      if (seen.has(n)) return null;
-      seen.add(n);
-      for (const c of n.children) {
-        if (c.node.nodeName === name) return c;
-        const deeper = visit(c.node);
-        if (deeper) return deeper;
-      }
-      return null;
-    };
     if (root.nodeName === name) return new BdrvChild('diff', root, 'root', null);
-    const edge = visit(root);
-    if (!edge) throw new SessionError('NO_SUCH_NODE', `no node named '${name}'`);
-    return edge;
+    for (const n of nodesBelow(root)) {
+      const edge = n.children.find((c) => c.node.nodeName === name);
+      if (edge) return edge;
+    }
+    throw new SessionError('NO_SUCH_NODE', `no node named '${name}'`);
   }
 
   private pair(sel: PairSelector): Pair {
@@ -218,7 +213,7 @@ export class SectorDiffs {
     let total = end - start;
     let mismatchedBytes = 0;
     try {
-      for await (const chunk of diffChildren(a, b, { start, end, signal: token })) {
+      for await (const chunk of diffChildren(a, b, { start, end, signal: token, bytesEqual: this.bytesEqual })) {
         done = chunk.done;
         total = chunk.total;
         for (const r of chunk.ranges) mismatchedBytes += r.bytes;

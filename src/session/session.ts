@@ -99,7 +99,7 @@ export class Session {
       () => ({ total: this.inFlight.size, list: (limit) => [...this.inFlight.values()].slice(0, limit).map((r) => ({ ...r })) }),
       options.batching,
     );
-    this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now());
+    this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now(), blockHost.bytesEqual?.bind(blockHost));
     this.io = this.newInterpreter();
     this.startIdle();
   }

@@ -10,22 +10,9 @@ import type { DiffStarted, RunResult, SectorPair, SessionEvent, SessionSnapshot,
 import { fromBase64 } from '../../src/common/base64';
 import { openNodeSession } from '../../src/host/node-session';
 import type { Session } from '../../src/session/index';
-import { ipcTransport, wsTransport, type ContractClient, type TransportFactory } from './transports';
-
-const TRANSPORTS: Array<[string, TransportFactory]> = [
-  ['WebSocket host', wsTransport],
-  ['Electron IPC', ipcTransport],
-];
+import { callValue, TRANSPORTS, waitFor, type ContractClient } from './transports';
 
 const MiB = 1024 * 1024;
-
-async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function qemuImg(...args: string[]): void {
   const r = spawnSync('qemu-img', args, { encoding: 'utf8' });
@@ -60,11 +47,7 @@ describe.each(TRANSPORTS)('blkverify and sector diffs over %s', (_name, transpor
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const value = async <T>(method: string, ...args: unknown[]): Promise<T> => {
-    const r = await client.call(method, ...args);
-    if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-    return r.value as T;
-  };
+  const value = <T>(method: string, ...args: unknown[]): Promise<T> => callValue<T>(client, method, ...args);
   const events = (): SessionEvent[] => client.batches.flatMap((b) => b.events);
 
   it('records a corrupt read instead of exiting, and sends it with both buffers', async () => {

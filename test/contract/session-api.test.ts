@@ -8,20 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppInfo, ImageCheck, RuleDiagnostic, RuleLint, RunResult, SessionSnapshot } from '../../src/api';
 import { openNodeSession } from '../../src/host/node-session';
 import type { Session } from '../../src/session/index';
-import { ipcTransport, wsTransport, type ContractClient, type TransportFactory } from './transports';
-
-const TRANSPORTS: Array<[string, TransportFactory]> = [
-  ['WebSocket host', wsTransport],
-  ['Electron IPC', ipcTransport],
-];
-
-async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { callValue, TRANSPORTS, waitFor, type ContractClient } from './transports';
 
 describe.each(TRANSPORTS)('the session API over %s', (_name, transport) => {
   let dir: string;
@@ -43,11 +30,7 @@ describe.each(TRANSPORTS)('the session API over %s', (_name, transport) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const value = async <T>(method: string, ...args: unknown[]): Promise<T> => {
-    const r = await client.call(method, ...args);
-    if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-    return r.value as T;
-  };
+  const value = <T>(method: string, ...args: unknown[]): Promise<T> => callValue<T>(client, method, ...args);
 
   it('answers appInfo', async () => {
     expect(await value('appInfo')).toMatchObject({ name: 'blkstudio', version: '0.0.0-test' });

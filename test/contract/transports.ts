@@ -20,6 +20,22 @@ export interface ContractClient {
 
 export type TransportFactory = (session: Session, dir: string) => Promise<ContractClient>;
 
+/** Polls until check() holds (events arrive in batches, asynchronously). */
+export async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A call's value, or a thrown error naming the call and its error DTO. */
+export async function callValue<T>(client: ContractClient, method: string, ...args: unknown[]): Promise<T> {
+  const r = await client.call(method, ...args);
+  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
 const META = { name: 'blkstudio', version: '0.0.0-test' };
 const PAGE = 'file:///app/out/renderer/index.html';
 
@@ -77,3 +93,9 @@ export const wsTransport: TransportFactory = async (session, dir) => {
     },
   };
 };
+
+/** Both transports, for describe.each. */
+export const TRANSPORTS: Array<[string, TransportFactory]> = [
+  ['WebSocket host', wsTransport],
+  ['Electron IPC', ipcTransport],
+];

@@ -1,6 +1,6 @@
 // blkdebug as the rest of blkstudio sees it: find the engines in a graph, check and load rule
 // files, and everything needed to observe and drive a running engine.
-import type { BlockNode } from '../../node';
+import { nodesBelow, type BlockNode } from '../../node';
 import { BlkdebugDriver, lintRuleFile } from './blkdebug';
 import { parseConfigFile, type ConfigDiagnostic, type ConfigSection } from './config-file';
 import { RULE_SCHEMA } from './rules';
@@ -14,16 +14,7 @@ export { IO_TYPES, type InjectErrorRule, type IoType, type Rule, type RuleSpec, 
 
 /** Every blkdebug node below (and including) root, top-down, with its engine. */
 export function findBlkdebugEngines(root: BlockNode): Array<{ node: string; engine: BlkdebugEngine }> {
-  const out: Array<{ node: string; engine: BlkdebugEngine }> = [];
-  const seen = new Set<BlockNode>();
-  const visit = (n: BlockNode) => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    if (n.drv instanceof BlkdebugDriver) out.push({ node: n.nodeName, engine: n.drv.engine });
-    for (const c of n.children) visit(c.node);
-  };
-  visit(root);
-  return out;
+  return nodesBelow(root).flatMap((n) => (n.drv instanceof BlkdebugDriver ? [{ node: n.nodeName, engine: n.drv.engine }] : []));
 }
 
 /**

@@ -1,7 +1,7 @@
 // blkverify as the rest of blkstudio sees it: the driver, and its nodes in a graph with their
 // mismatch logs (for the session's event stream and the app's hex diff view).
 import type { BdrvChild } from '../../child';
-import type { BlockNode } from '../../node';
+import { nodesBelow, type BlockNode } from '../../node';
 import { BlkverifyDriver } from './blkverify';
 import type { MismatchLog } from './mismatch';
 
@@ -18,14 +18,10 @@ export interface BlkverifyNode {
 
 /** Every blkverify node below (and including) root, top-down. */
 export function findBlkverifyNodes(root: BlockNode): BlkverifyNode[] {
-  const out: BlkverifyNode[] = [];
-  const seen = new Set<BlockNode>();
-  const visit = (n: BlockNode) => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    if (n.drv instanceof BlkverifyDriver) out.push({ node: n.nodeName, mode: n.drv.mode, raw: n.drv.raw, test: n.drv.test, mismatches: n.drv.mismatches });
-    for (const c of n.children) visit(c.node);
-  };
-  visit(root);
-  return out;
+  return nodesBelow(root)
+    .filter((n) => n.drv instanceof BlkverifyDriver)
+    .map((n) => {
+      const drv = n.drv as BlkverifyDriver;
+      return { node: n.nodeName, mode: drv.mode, raw: drv.raw, test: drv.test, mismatches: drv.mismatches };
+    });
 }

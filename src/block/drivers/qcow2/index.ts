@@ -1,7 +1,7 @@
 // qcow2 as the rest of blkstudio sees it: find the qcow2 nodes of a graph and check one's
 // consistency (leaks, corruptions, with the clusters involved) while it is open.
 import { bdrvFlush } from '../../io';
-import type { BlockNode } from '../../node';
+import { nodesBelow, type BlockNode } from '../../node';
 import { checkQcow2Image, type CheckResult } from './check';
 
 export { qcow2Driver } from './qcow2';
@@ -9,16 +9,7 @@ export type { CheckResult, RefcountMismatch } from './check';
 
 /** Every qcow2 node below (and including) root, top-down (overlays before their backing files). */
 export function findQcow2Nodes(root: BlockNode): BlockNode[] {
-  const out: BlockNode[] = [];
-  const seen = new Set<BlockNode>();
-  const visit = (n: BlockNode) => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    if (n.driver.formatName === 'qcow2') out.push(n);
-    for (const c of n.children) visit(c.node);
-  };
-  visit(root);
-  return out;
+  return nodesBelow(root).filter((n) => n.driver.formatName === 'qcow2');
 }
 
 /**
