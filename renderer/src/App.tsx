@@ -84,6 +84,11 @@ export function App({ client }: { client: ApiClient }) {
           </div>
         </main>
 
+        <section className="analysis" aria-label="Analysis">
+          {/* slot: sector diff (renderer/src/sector-diff/) */}
+          {/* slot: timeline (renderer/src/timeline/) */}
+        </section>
+
         <footer className="statusbar" role="status" aria-live="polite">
           {info ? `${info.name} ${info.version} · ${info.engine.drivers.length} drivers · ${TRANSPORT_LABEL[client.transport]}` : 'Connecting…'}
         </footer>

@@ -3,6 +3,7 @@
 // show, at most one snapshot call at a time. Returns the console's run().
 import { useCallback, useEffect, useMemo } from 'react';
 import type { BlkstudioApi, EventBatch, SessionEvent } from '../../src/api';
+import { logEvents } from './events/event-log';
 import { useSessionStore } from './session-store';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -46,6 +47,7 @@ export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<
 
   useEffect(() => {
     const onBatch = (batch: EventBatch) => {
+      logEvents(batch.events);
       const store = useSessionStore.getState();
       let stale = false;
       for (const e of batch.events) {
