@@ -4,7 +4,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type MessageBoxOptions } from 'electron';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createApiHandlers } from '../src/host/api-handlers';
-import { openNodeSession } from '../src/host/node-session';
+import { openAppSession } from '../src/host/node-session';
 import { createShellActions, type Dialogs } from './actions';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
@@ -74,7 +74,7 @@ function startApp(): void {
   void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
-    const engine = await openNodeSession();
+    const engine = await openAppSession();
     app.on('will-quit', () => void engine.close());
     forwardEvents((fn) => engine.subscribe(fn), () => mainWindow?.webContents ?? null);
     const info = { name: app.getName(), version: app.getVersion() };

@@ -214,3 +214,18 @@ export interface DiffStarted {
 export interface DiffIdRequest {
   diffId: number;
 }
+
+// ---- workspaces ------------------------------------------------------------------------------
+
+/** One step of a workspace's script: a qemu-io command line, or a breakpoint set through the API. */
+export type WorkspaceStep = { run: string; note?: string } | { breakpoint: { event: string; tag: string }; note?: string };
+
+/** What the session was started on, when it is more than an image: the first-run demo. */
+export interface WorkspaceInfo {
+  /** Unique per workspace: a window runs the steps once per id. */
+  id: string;
+  kind: 'demo';
+  title: string;
+  notes: string[];
+  steps: WorkspaceStep[];
+}

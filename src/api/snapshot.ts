@@ -1,5 +1,6 @@
 // A serialisable picture of a session (what Session.snapshot() returns): the node tree, every
 // blkdebug engine (state, rules with hit counts, parked requests) and the requests in flight.
+import type { WorkspaceInfo } from './dto';
 import type { InFlightRequest } from './events';
 
 export interface NodeSnapshot {
@@ -86,5 +87,7 @@ export interface SessionSnapshot {
   image: ImageSnapshot | null;
   blkdebug: BlkdebugSnapshot[];
   blkverify: BlkverifySnapshot[];
+  /** The demo workspace, while the image it opened is still the open one. */
+  workspace: WorkspaceInfo | null;
   inFlight: InFlightRequest[];
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { OpenImageRequest } from '../api';
 import { createApiHandlers } from '../host/api-handlers';
-import { openNodeSession } from '../host/node-session';
+import { openAppSession } from '../host/node-session';
 import { readPackageMeta } from '../host/package-meta';
 import { startWebServer, type RunningWebServer } from '../host/web-server';
 import { DEFAULT_WEB_PORT, parseBlkstudioArgs, USAGE, UsageError } from './blkstudio-args';
@@ -41,7 +41,7 @@ async function listen(port: number | undefined, image: OpenImageRequest | undefi
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new Error(`${staticDir}/index.html is missing: run \`npm run build\` first`);
   }
-  const session = await openNodeSession(image);
+  const session = await openAppSession(image);
   const options = {
     staticDir,
     handlers: createApiHandlers(readPackageMeta(projectRoot), session),

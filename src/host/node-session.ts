@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenImageRequest } from '../api';
 import { Session, type SessionEnv } from '../session/index';
+import { createDemoWorkspace } from './demo-workspace';
 import { NodeBlockHost } from './node-block-host';
 
 export function nodeSessionEnv(): SessionEnv {
@@ -45,4 +46,11 @@ export function openNodeSession(image?: OpenImageRequest): Promise<Session> {
     ...nodeSessionEnv(),
     scratchImage: async () => ({ filename: `blkdebug::${createScratchImage()}`, format: 'raw' }),
   });
+}
+
+/** What the app opens at start: `image` when given, else the first-run demo workspace. */
+export async function openAppSession(image?: OpenImageRequest): Promise<Session> {
+  if (image) return openNodeSession(image);
+  const demo = await createDemoWorkspace();
+  return Session.open(new NodeBlockHost(), demo.open, { ...nodeSessionEnv(), workspace: demo.info });
 }

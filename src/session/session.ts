@@ -24,6 +24,7 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
+import type { WorkspaceInfo } from '../api/dto';
 import type { DiffRequest, DiffStarted, ImageCheck, MismatchRequest, RuleLint, RunResult, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
 import { SectorDiffs } from './sector-diffs';
@@ -38,6 +39,8 @@ export interface SessionOptions extends SessionEnv {
   batching?: BatcherOptions;
   /** The image to open when Session.open gets no spec (a scratch image); none: no image. */
   scratchImage?: () => Promise<OpenSpec>;
+  /** Describes the image Session.open opens (the demo workspace); shown while it stays open. */
+  workspace?: WorkspaceInfo;
 }
 
 /** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
@@ -87,6 +90,8 @@ export class Session {
   private readonly parkedAt = new WeakMap<object, number>();
   private closed = false;
   private readonly diffs: SectorDiffs;
+  /** The backend the workspace describes (the image Session.open opened). */
+  private workspaceBlk: BlockBackendApi | null = null;
 
   private constructor(
     private readonly blockHost: BlockHost,
@@ -115,6 +120,7 @@ export class Session {
     if (image) {
       try {
         await session.openImage(image);
+        if (options.workspace) session.workspaceBlk = session.attached?.blk ?? null;
       } catch (e) {
         await session.close();
         throw e;
@@ -550,6 +556,7 @@ export class Session {
       image: blk ? { format: blk.formatName, protocol: blk.protocolName ?? null, readOnly: blk.readOnly, root: snapshotNode(blk.root) } : null,
       blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r))),
       blkverify: this.diffs.snapshot(),
+      workspace: blk && blk === this.workspaceBlk ? (this.options.workspace ?? null) : null,
       inFlight: [...this.inFlight.values()].map((r) => ({ ...r })),
     };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot } from '../../../../src/api';
 import { formatBytes, formatDuration, humanSize, liveParkedMs, parkedRows, pendingBreakpoints } from '../../../../renderer/src/suspended/suspended-model';
 
-const snap = (blkdebug: SessionSnapshot['blkdebug']): SessionSnapshot => ({ at: 10_000, image: null, blkdebug, blkverify: [], inFlight: [] });
+const snap = (blkdebug: SessionSnapshot['blkdebug']): SessionSnapshot => ({ at: 10_000, image: null, blkdebug, blkverify: [], workspace: null, inFlight: [] });
 
 describe('parkedRows', () => {
   it('is empty without a snapshot or parked requests', () => {
