@@ -24,6 +24,8 @@ const api: BridgeApi = {
   readMismatch: (req) => ipcRenderer.invoke(CHANNELS.readMismatch, req),
   startDiff: (...args) => ipcRenderer.invoke(CHANNELS.startDiff, ...args),
   cancelDiff: (req) => ipcRenderer.invoke(CHANNELS.cancelDiff, req),
+  createImage: (req) => ipcRenderer.invoke(CHANNELS.createImage, req),
+  cancelJob: (req) => ipcRenderer.invoke(CHANNELS.cancelJob, req),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

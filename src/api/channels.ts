@@ -18,6 +18,8 @@ export const CHANNELS = {
   readMismatch: 'session:read-mismatch',
   startDiff: 'session:start-diff',
   cancelDiff: 'session:cancel-diff',
+  createImage: 'session:create-image',
+  cancelJob: 'session:cancel-job',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

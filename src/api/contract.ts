@@ -6,10 +6,13 @@ import type {
   AppInfo,
   ApplyRulesRequest,
   BreakpointRequest,
+  CreateImageRequest,
   DiffIdRequest,
   DiffRequest,
   DiffStarted,
   ImageCheck,
+  JobIdRequest,
+  JobStarted,
   LintRulesRequest,
   MismatchRequest,
   NodeRequest,
@@ -44,6 +47,8 @@ export interface ApiRequests {
   readMismatch: [MismatchRequest];
   startDiff: [] | [DiffRequest];
   cancelDiff: [DiffIdRequest];
+  createImage: [CreateImageRequest];
+  cancelJob: [JobIdRequest];
 }
 
 /** Resolved value of each call. */
@@ -75,6 +80,10 @@ export interface ApiResponses {
   startDiff: DiffStarted;
   /** Stop a running diff (it ends with diff-done `cancelled`); false if it had already ended. */
   cancelDiff: boolean;
+  /** Create an image file in the background: job-progress events, then job-done (then opened, if asked). */
+  createImage: JobStarted;
+  /** Stop a running job (it ends with job-done `cancelled`; a half-made image is removed). */
+  cancelJob: boolean;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

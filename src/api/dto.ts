@@ -229,3 +229,29 @@ export interface WorkspaceInfo {
   notes: string[];
   steps: WorkspaceStep[];
 }
+
+// ---- background jobs ---------------------------------------------------------------------------
+
+export type JobKind = 'create-image';
+
+/** A new image file (never over an existing one), optionally opened when made. */
+export interface CreateImageRequest {
+  filename: string;
+  format: 'raw' | 'qcow2';
+  /** Virtual size in bytes (rounded up to 512). */
+  size: number;
+  /** raw: `full` writes every byte (long for big images: progress and cancel); qcow2: off only. */
+  preallocation?: 'off' | 'full';
+  /** qcow2 cluster size in bytes (512 B to 2 MiB, a power of two); default 64 KiB. */
+  clusterSize?: number;
+  /** Open it in the session when it is made (closing the open image). */
+  open?: boolean;
+}
+
+export interface JobStarted {
+  jobId: number;
+}
+
+export interface JobIdRequest {
+  jobId: number;
+}

@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | 'NO_SUCH_NODE'
   | 'NO_SUCH_MISMATCH'
   | 'BAD_RANGE'
+  | 'BAD_REQUEST'
   | 'NO_SUCH_TAG'
   | 'BAD_EVENT'
   /** Anything else the host threw. */
@@ -44,7 +45,7 @@ export class ApiError extends Error {
   }
 }
 
-const SESSION_CODES: ReadonlySet<string> = new Set(['CLOSED', 'NO_IMAGE', 'OPEN_FAILED', 'NO_BLKDEBUG', 'NO_QCOW2', 'NO_BLKVERIFY', 'NO_SUCH_NODE', 'NO_SUCH_MISMATCH', 'BAD_RANGE', 'NO_SUCH_TAG', 'BAD_EVENT']);
+const SESSION_CODES: ReadonlySet<string> = new Set(['CLOSED', 'NO_IMAGE', 'OPEN_FAILED', 'NO_BLKDEBUG', 'NO_QCOW2', 'NO_BLKVERIFY', 'NO_SUCH_NODE', 'NO_SUCH_MISMATCH', 'BAD_RANGE', 'BAD_REQUEST', 'NO_SUCH_TAG', 'BAD_EVENT']);
 
 /** The DTO for anything a handler threw (ApiError, SessionError by its code, else INTERNAL). */
 export function toErrorDto(err: unknown): ApiErrorDto {

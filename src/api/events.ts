@@ -1,7 +1,7 @@
 // The event union of the contract: what a session reports, as plain serialisable objects (no
 // class instances, no byte arrays), delivered in batches. src/session produces exactly these. `at` is the session clock in milliseconds.
 
-import type { ByteRange, VerifyMismatchDto } from './dto';
+import type { ByteRange, JobKind, VerifyMismatchDto } from './dto';
 
 export type RequestOp = 'read' | 'write' | 'write-zeroes' | 'write-compressed' | 'discard' | 'flush' | 'block-status' | 'truncate';
 
@@ -32,6 +32,9 @@ export type SessionEvent =
   /** Mismatching ranges found since the previous chunk, and how far the scan is. */
   | { type: 'diff-progress'; at: number; diffId: number; done: number; total: number; ranges: ByteRange[] }
   | { type: 'diff-done'; at: number; diffId: number; status: 'complete' | 'cancelled' | 'failed'; done: number; total: number; mismatchedBytes: number; message?: string }
+  // ---- background jobs (createImage) ------------------------------------------------------------
+  | { type: 'job-progress'; at: number; jobId: number; kind: JobKind; done: number; total: number }
+  | { type: 'job-done'; at: number; jobId: number; kind: JobKind; status: 'complete' | 'cancelled' | 'failed'; done: number; total: number; message?: string }
   // ---- from the interpreter and the session itself --------------------------------------------
   /** What qemu-io printed outside any run() call (aio completions, resumed requests). */
   | { type: 'console'; at: number; stream: 'stdout' | 'stderr'; text: string }

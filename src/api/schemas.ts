@@ -23,6 +23,15 @@ const sectorPair = z.strictObject({ ...pairSelector, offset, bytes: z.number().i
 const mismatchRequest = z.strictObject({ node: name.optional(), id: z.number().int().min(1), offset: offset.optional(), bytes: z.number().int().min(1).max(MAX_PAIR_BYTES).optional() });
 const diffRequest = z.strictObject({ ...pairSelector, start: offset.optional(), end: offset.optional() });
 const diffId = z.strictObject({ diffId: z.number().int().min(1) });
+const createImage = z.strictObject({
+  filename,
+  format: z.enum(['raw', 'qcow2']),
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  preallocation: z.enum(['off', 'full']).optional(),
+  clusterSize: z.number().int().min(512).max(2 * 1024 * 1024).optional(),
+  open: z.boolean().optional(),
+});
+const jobId = z.strictObject({ jobId: z.number().int().min(1) });
 
 const none = z.tuple([]);
 
@@ -45,6 +54,8 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   readMismatch: z.tuple([mismatchRequest]),
   startDiff: z.union([none, z.tuple([diffRequest])]),
   cancelDiff: z.tuple([diffId]),
+  createImage: z.tuple([createImage]),
+  cancelJob: z.tuple([jobId]),
 };
 
 export { z };

@@ -49,5 +49,7 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
     readMismatch: (req) => session.readMismatch(req),
     startDiff: (...args) => session.startDiff(args[0] ?? {}),
     cancelDiff: (req) => session.cancelDiff(req.diffId),
+    createImage: (req) => session.createImage(req),
+    cancelJob: (req) => session.cancelJob(req.jobId),
   };
 }

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import type { OpenImageRequest } from '../api';
 import { Session, type SessionEnv } from '../session/index';
 import { createDemoWorkspace } from './demo-workspace';
+import { createImageFile } from './image-create';
 import { NodeBlockHost } from './node-block-host';
 
 export function nodeSessionEnv(): SessionEnv {
   return {
+    createImageFile,
     clock: { now: () => performance.now() },
     timer: {
       setTimeout: (fn, ms) => setTimeout(fn, ms),

@@ -1,6 +1,8 @@
 // What a session needs from the machine besides files: a clock and timers. Hosts pass real ones
 // (performance.now, setTimeout); tests pass fakes so they control time. Keeps src/session free
 // of node:* and DOM types.
+import type { CreateImageRequest } from '../api/dto';
+import type { JobControl } from './jobs';
 
 /** A monotonic clock in milliseconds (fractions allowed). */
 export interface Clock {
@@ -29,4 +31,9 @@ export interface SessionEnv {
    */
   batchClock?: Clock;
   batchTimer?: Timer;
+  /**
+   * Make a new image file (never over an existing one), reporting progress and stopping when
+   * control.aborted, leaving no file behind then or on failure. Absent: createImage is refused.
+   */
+  createImageFile?(req: CreateImageRequest, control: JobControl): Promise<void>;
 }

@@ -19,6 +19,8 @@ export type SessionErrorCode =
   | 'NO_SUCH_MISMATCH'
   /** A range outside the image or the request. */
   | 'BAD_RANGE'
+  /** A request this session or host cannot carry out. */
+  | 'BAD_REQUEST'
   /** No breakpoint / parked request with that tag. */
   | 'NO_SUCH_TAG'
   /** The event name is not a blkdebug event. */

@@ -24,9 +24,10 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
-import type { WorkspaceInfo } from '../api/dto';
+import type { CreateImageRequest, JobStarted, WorkspaceInfo } from '../api/dto';
 import type { DiffRequest, DiffStarted, ImageCheck, MismatchRequest, RuleLint, RunResult, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
+import { Jobs } from './jobs';
 import { SectorDiffs } from './sector-diffs';
 import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
@@ -90,6 +91,7 @@ export class Session {
   private readonly parkedAt = new WeakMap<object, number>();
   private closed = false;
   private readonly diffs: SectorDiffs;
+  private readonly jobs: Jobs;
   /** The backend the workspace describes (the image Session.open opened). */
   private workspaceBlk: BlockBackendApi | null = null;
 
@@ -104,6 +106,7 @@ export class Session {
       () => ({ total: this.inFlight.size, list: (limit) => [...this.inFlight.values()].slice(0, limit).map((r) => ({ ...r })) }),
       options.batching,
     );
+    this.jobs = new Jobs((e) => this.emit(e), () => this.now());
     this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now(), blockHost.bytesEqual?.bind(blockHost));
     this.io = this.newInterpreter();
     this.startIdle();
@@ -546,6 +549,28 @@ export class Session {
     return this.open().cancelDiff(diffId);
   }
 
+  // ---- background jobs ----------------------------------------------------------------------------
+
+  /**
+   * Make a new image file in the background (job-progress events, then job-done); with `open`,
+   * open it once made. Fails at once with BAD_REQUEST when this host cannot make files.
+   */
+  createImage(req: CreateImageRequest): JobStarted {
+    const create = this.options.createImageFile?.bind(this.options);
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    if (!create) throw new SessionError('BAD_REQUEST', 'this host cannot create images');
+    const jobId = this.jobs.start('create-image', async (control) => {
+      await create(req, control);
+      if (req.open && !control.aborted) await this.openImage({ filename: req.filename, format: req.format });
+    });
+    return { jobId };
+  }
+
+  cancelJob(jobId: number): boolean {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    return this.jobs.cancel(jobId);
+  }
+
   // ---- state -------------------------------------------------------------------------------------
 
   snapshot(): SessionSnapshot {
@@ -582,6 +607,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.diffs.cancelAll();
+    this.jobs.cancelAll();
     await this.resumeEverything(this.io.blk);
     await this.queue;
     await this.stopIdle();
