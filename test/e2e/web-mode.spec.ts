@@ -49,5 +49,5 @@ test('a failing engine call is shown, not swallowed', async ({ page, guard }) =>
   guard.allowConsoleError(/status of 500/);
   await page.route(`**${HTTP_ROUTES.appInfo}`, (route) => route.fulfill({ status: 500, body: '{"error":"boom"}' }));
   await page.goto('/');
-  await expect(page.getByRole('alert')).toHaveText(`Could not reach the engine: GET ${HTTP_ROUTES.appInfo} failed: HTTP 500`);
+  await expect(page.getByRole('alert').filter({ hasText: 'Could not reach the engine' })).toHaveText(`Could not reach the engine: GET ${HTTP_ROUTES.appInfo} failed: HTTP 500`);
 });
