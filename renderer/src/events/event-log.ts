@@ -24,18 +24,32 @@ export interface WriteRecord {
 
 const WRITE_OPS = new Set(['write', 'write-zeroes', 'write-compressed', 'discard']);
 
+/**
+ * A ring of events, with the extents of completed writes kept columnar beside it (typed arrays),
+ * so "who last wrote here?" scans plain numbers, not event objects.
+ */
 export class EventLog {
-  private readonly ring: Array<LoggedEvent | undefined>;
+  private readonly ring: Array<SessionEvent | undefined>;
+  /** Per slot: a completed write's [start, end) byte range; NaN start: not a completed write. */
+  private readonly writeStart: Float64Array;
+  private readonly writeEnd: Float64Array;
   private next = 1;
 
   constructor(readonly capacity: number) {
-    this.ring = new Array<LoggedEvent | undefined>(capacity);
+    this.ring = new Array<SessionEvent | undefined>(capacity);
+    this.writeStart = new Float64Array(capacity).fill(Number.NaN);
+    this.writeEnd = new Float64Array(capacity);
   }
 
   push(events: readonly SessionEvent[]): void {
+    const cap = this.capacity;
     for (const event of events) {
-      const seq = this.next++;
-      this.ring[seq % this.capacity] = { seq, event };
+      const slot = this.next++ % cap;
+      this.ring[slot] = event;
+      if (event.type === 'request-done' && WRITE_OPS.has(event.op)) {
+        this.writeStart[slot] = event.offset;
+        this.writeEnd[slot] = event.offset + event.bytes;
+      } else this.writeStart[slot] = Number.NaN;
     }
   }
 
@@ -52,9 +66,15 @@ export class EventLog {
     return this.last() - this.first() + 1;
   }
 
-  get(seq: number): LoggedEvent | undefined {
+  /** The event with sequence number `seq` (undefined: not kept), without allocating. */
+  event(seq: number): SessionEvent | undefined {
     if (seq < this.first() || seq > this.last()) return undefined;
     return this.ring[seq % this.capacity];
+  }
+
+  get(seq: number): LoggedEvent | undefined {
+    const event = this.event(seq);
+    return event ? { seq, event } : undefined;
   }
 
   /** Events with seq in [from, to], oldest first. */
@@ -62,7 +82,7 @@ export class EventLog {
     const out: LoggedEvent[] = [];
     for (let s = Math.max(from, this.first()); s <= Math.min(to, this.last()); s++) {
       const e = this.ring[s % this.capacity];
-      if (e) out.push(e);
+      if (e) out.push({ seq: s, event: e });
     }
     return out;
   }
@@ -70,19 +90,24 @@ export class EventLog {
   /** The newest completed writes overlapping [offset, offset+bytes) on any node (or `node`), newest first. */
   lastWritesTo(offset: number, bytes: number, limit = 10, node?: string): WriteRecord[] {
     const out: WriteRecord[] = [];
-    for (let s = this.last(); s >= this.first() && out.length < limit; s--) {
-      const e = this.ring[s % this.capacity]?.event;
-      if (!e || e.type !== 'request-done' || !WRITE_OPS.has(e.op)) continue;
+    const end = offset + bytes;
+    const cap = this.capacity;
+    const first = this.first();
+    for (let s = this.last(); s >= first && out.length < limit; s--) {
+      const slot = s % cap;
+      // NaN compares false: events that are not completed writes fall through here.
+      if (!(this.writeStart[slot]! < end && offset < this.writeEnd[slot]!)) continue;
+      const e = this.ring[slot];
+      if (!e || e.type !== 'request-done') continue;
       if (node !== undefined && e.node !== node) continue;
-      if (e.offset < offset + bytes && offset < e.offset + e.bytes) {
-        out.push({ seq: s, at: e.at, node: e.node, op: e.op, offset: e.offset, bytes: e.bytes, errno: e.errno });
-      }
+      out.push({ seq: s, at: e.at, node: e.node, op: e.op, offset: e.offset, bytes: e.bytes, errno: e.errno });
     }
     return out;
   }
 
   clear(): void {
     this.ring.fill(undefined);
+    this.writeStart.fill(Number.NaN);
     this.next = 1;
   }
 }

@@ -1,10 +1,11 @@
 // Suspended requests: the requests parked by blkdebug breakpoints on every blkdebug node, live
 // (their parked time ticks between snapshots), with Resume / Remove breakpoint per row, Resume
 // all, the breakpoints still waiting for their event, and a form to set a new breakpoint.
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { BLKDEBUG_EVENT_DOCS } from '../../../src/api';
 import { useApi } from '../api-context';
 import { useSessionStore } from '../session-store';
+import { useTimelineStore } from '../timeline/timeline-store';
 import { formatBytes, formatDuration, liveParkedMs, parkedRows, pendingBreakpoints } from './suspended-model';
 import './suspended.css';
 
@@ -43,6 +44,9 @@ export function SuspendedRequests() {
   const nodes = useMemo(() => snapshot?.blkdebug.map((b) => b.node) ?? [], [snapshot]);
   const multiNode = nodes.length > 1;
   const now = useTicker(rows.length > 0);
+  // The timeline points here when a request-suspended marker is clicked.
+  const focused = useTimelineStore((s) => s.focusedSuspended);
+  const scrollToFocused = useCallback((row: HTMLTableRowElement | null) => row?.scrollIntoView({ block: 'nearest' }), []);
 
   const [event, setEvent] = useState('write_aio');
   const [tag, setTag] = useState('');
@@ -174,7 +178,13 @@ export function SuspendedRequests() {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.key} title={multiNode ? `node ${r.node}` : undefined}>
+                <tr
+                  key={r.key}
+                  title={multiNode ? `node ${r.node}` : undefined}
+                  className={focused && focused.node === r.node && focused.tag === r.tag ? 'susp-focused' : undefined}
+                  aria-current={focused && focused.node === r.node && focused.tag === r.tag ? 'true' : undefined}
+                  ref={focused && focused.node === r.node && focused.tag === r.tag ? scrollToFocused : undefined}
+                >
                   <td className="susp-mono susp-tagcell">{r.tag}</td>
                   <td className="susp-mono">{r.op ?? '—'}</td>
                   <td className="susp-mono">

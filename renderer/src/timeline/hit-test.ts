@@ -1,0 +1,69 @@
+// Which item is under a point of the timeline's canvas: the nearest marker or bar of that row
+// within a few pixels (markers in the upper band, bars in the lower), errors first on ties. Pure.
+import { AXIS_HEIGHT, BAR_HEIGHT, BAR_TOP, LABEL_WIDTH, MARK_HEIGHT, MARK_TOP, rowAt, rowTop } from './layout';
+import { timeToX, xToTime, type TimeView } from './time-scale';
+import { Flag, Kind, type TimelineModel } from './timeline-model';
+
+export const HIT_SLOP = 6;
+
+export const isBarKind = (kind: number): boolean => kind === Kind.request || kind === Kind.requestSummary;
+
+export interface HitGeometry {
+  view: TimeView;
+  /** Canvas width in CSS pixels (the plot starts at LABEL_WIDTH). */
+  width: number;
+  rowOf: Int16Array;
+  rows: number;
+  now: number;
+}
+
+/** Where an item is drawn (CSS px, canvas coordinates): its box. */
+export function itemBox(model: TimelineModel, id: number, g: HitGeometry): { x0: number; x1: number; y0: number; y1: number } | null {
+  const st = model.store;
+  if (!st.has(id)) return null;
+  const s = st.slot(id);
+  const row = g.rowOf[st.lane[s]!] ?? -1;
+  if (row < 0) return null;
+  const pw = g.width - LABEL_WIDTH;
+  const x0 = LABEL_WIDTH + timeToX(g.view, pw, st.t0[s]!);
+  const x1 = LABEL_WIDTH + timeToX(g.view, pw, model.endOf(id, g.now));
+  const top = rowTop(row);
+  return isBarKind(st.kind[s]!) ? { x0, x1: Math.max(x1, x0 + 1), y0: top + BAR_TOP, y1: top + BAR_TOP + BAR_HEIGHT } : { x0, x1: x0, y0: top + MARK_TOP, y1: top + MARK_TOP + MARK_HEIGHT };
+}
+
+/** The item at canvas point (x, y) in CSS px, or null. */
+export function hitTest(model: TimelineModel, g: HitGeometry, x: number, y: number, pass: (id: number) => boolean = () => true): number | null {
+  if (y < AXIS_HEIGHT || x < LABEL_WIDTH) return null;
+  const row = rowAt(y, g.rows);
+  if (row < 0) return null;
+  const inMarkBand = y - rowTop(row) < BAR_TOP - 1;
+  const pw = g.width - LABEL_WIDTH;
+  const px = x - LABEL_WIDTH;
+  const from = xToTime(g.view, pw, px - HIT_SLOP);
+  const to = xToTime(g.view, pw, px + HIT_SLOP);
+  const st = model.store;
+  let best: number | null = null;
+  let bestScore = Number.POSITIVE_INFINITY;
+  model.forEachInWindow(from, to, g.now, (id) => {
+    const s = st.slot(id);
+    if (g.rowOf[st.lane[s]!] !== row || !pass(id)) return;
+    const kind = st.kind[s]!;
+    const bar = isBarKind(kind);
+    const x0 = timeToX(g.view, pw, st.t0[s]!);
+    let dist: number;
+    if (bar) {
+      const x1 = Math.max(timeToX(g.view, pw, model.endOf(id, g.now)), x0 + 1);
+      dist = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
+    } else dist = Math.abs(px - x0);
+    if (dist > HIT_SLOP) return;
+    // The other band costs a little; errors and newer items win ties.
+    let score = dist + (bar === inMarkBand ? HIT_SLOP + 1 : 0);
+    if (st.flags[s]! & Flag.error) score -= 0.5;
+    if (kind === Kind.errorInjected) score -= 0.25;
+    if (score <= bestScore) {
+      bestScore = score;
+      best = id;
+    }
+  });
+  return best;
+}
