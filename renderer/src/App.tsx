@@ -3,14 +3,18 @@
 import { ApiProvider } from './api-context';
 import type { ApiClient, Transport } from './api-client';
 import { Console } from './console/Console';
+import { NewImage } from './new-image/NewImage';
 import { NodeTree } from './node-tree/NodeTree';
 import { RuleBuilder } from './rule-builder/RuleBuilder';
 import { useRulesSync } from './rules/use-rules';
 import { RulesPanel } from './rules-editor/RulesPanel';
+import { SectorDiff } from './sector-diff/SectorDiff';
 import { StateMachine } from './state-machine/StateMachine';
 import { SuspendedRequests } from './suspended/SuspendedRequests';
+import { Timeline } from './timeline/Timeline';
 import { useAppInfo } from './use-app-info';
 import { useSession } from './use-session';
+import { WorkspaceBanner } from './workspace/WorkspaceBanner';
 
 const TRANSPORT_LABEL: Record<Transport, string> = {
   ipc: 'Electron IPC',
@@ -41,6 +45,7 @@ export function App({ client }: { client: ApiClient }) {
           )}
           <NodeTree />
           <span className="spacer" />
+          <NewImage />
           <span className="transport" aria-label="Transport">
             {TRANSPORT_LABEL[client.transport]}
           </span>
@@ -66,6 +71,7 @@ export function App({ client }: { client: ApiClient }) {
             </div>
           </details>
         </header>
+        <WorkspaceBanner run={run} />
         {state.status === 'error' && (
           <p role="alert" className="error banner">
             Could not reach the engine: {state.message}
@@ -85,8 +91,8 @@ export function App({ client }: { client: ApiClient }) {
         </main>
 
         <section className="analysis" aria-label="Analysis">
-          {/* slot: sector diff (renderer/src/sector-diff/) */}
-          {/* slot: timeline (renderer/src/timeline/) */}
+          <SectorDiff />
+          <Timeline />
         </section>
 
         <footer className="statusbar" role="status" aria-live="polite">
