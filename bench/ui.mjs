@@ -183,10 +183,14 @@ const pct = (values, p) => {
 const ms = (v) => `${v.toFixed(1)} ms`;
 
 const PAGE_PROBES = () => {
-  window.__uiBench = { on: false, longtasks: [], frames: [] };
+  window.__uiBench = { on: false, onAt: 0, longtasks: [], longtaskAt: [], frames: [] };
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (window.__uiBench.on) window.__uiBench.longtasks.push(e.duration);
+      for (const e of list.getEntries()) {
+        if (!window.__uiBench.on) continue;
+        window.__uiBench.longtasks.push(e.duration);
+        window.__uiBench.longtaskAt.push(Math.round(e.startTime - window.__uiBench.onAt));
+      }
     }).observe({ type: 'longtask' });
   } catch {
     window.__uiBench.noLongtask = true;
@@ -220,6 +224,7 @@ async function flood(page, engine, proxy, nodes, clockOffset) {
   const make = syntheticSource(nodes, clockOffset);
   await page.evaluate(() => {
     window.__uiBench.on = true;
+    window.__uiBench.onAt = performance.now();
   });
   const realAtStart = proxy.stats.realEvents;
   const start = performance.now();
@@ -253,7 +258,7 @@ async function flood(page, engine, proxy, nodes, clockOffset) {
   await page.waitForTimeout(500);
   const result = await page.evaluate(() => {
     window.__uiBench.on = false;
-    return { longtasks: window.__uiBench.longtasks, frames: window.__uiBench.frames, noLongtask: !!window.__uiBench.noLongtask, timeline: window.__blkstudioTimeline ?? null };
+    return { longtasks: window.__uiBench.longtasks, longtaskAt: window.__uiBench.longtaskAt, frames: window.__uiBench.frames, noLongtask: !!window.__uiBench.noLongtask, timeline: window.__blkstudioTimeline ?? null };
   });
   return { ...result, seconds, synthetic, messages, real: proxy.stats.realEvents - realAtStart, realOps, probes };
 }
@@ -362,7 +367,7 @@ async function main() {
     row('events into the page', `${total} in ${f.seconds.toFixed(1)} s = ${Math.round(total / f.seconds)}/s`, `${RATE}/s`, ok(total / f.seconds >= RATE * 0.95));
     row('  from the engine', `${f.real} (${Math.round(f.real / f.seconds)}/s; ${f.realOps} aio_write, folded under the flood)`);
     row('  synthetic top-up', `${f.synthetic} (${Math.round(f.synthetic / f.seconds)}/s in ${f.messages} messages)`);
-    row('long tasks (> 50 ms)', f.noLongtask ? 'n/a (no longtask observer)' : `${lt.length}, total ${ms(lt.reduce((a, b) => a + b, 0))}`);
+    row('long tasks (> 50 ms)', f.noLongtask ? 'n/a (no longtask observer)' : `${lt.length}, total ${ms(lt.reduce((a, b) => a + b, 0))}${lt.length ? `, at ${f.longtaskAt.map((t) => `${t} ms`).join(', ')} into the flood` : ''}`);
     row('long task p50 / p95 / max', lt.length ? `${ms(pct(lt, 0.5))} / ${ms(pct(lt, 0.95))} / ${ms(Math.max(...lt))}` : 'none', 'p95 < 50 ms', ok(pct(lt, 0.95) < 50));
     row('frame interval p50 / p95 / max', fr.length ? `${ms(pct(fr, 0.5))} / ${ms(pct(fr, 0.95))} / ${ms(Math.max(...fr))}` : 'no frames', 'p95 < 50 ms', ok(fr.length > 0 && pct(fr, 0.95) < 50));
     row('frames', `${fr.length} (${(fr.length / f.seconds).toFixed(1)} fps)`);
