@@ -86,3 +86,20 @@ export const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** `blkstudio web --port 0 ARGS...` with a fixed token; resolves with the child and its port once it listens. */
+export function startWebServer(root, token, args) {
+  const child = spawn(process.execPath, [join(root, 'bin', 'blkstudio'), 'web', '--port', '0', ...args], {
+    env: { ...process.env, BLKSTUDIO_WEB_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c.toString();
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) resolvePromise({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`blkstudio web exited with ${code}: ${out}`)));
+  });
+}

@@ -14,11 +14,11 @@
 //
 //   BENCH_EVENTS_OPS=50000 npm run bench:events
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startWebServer } from './common.mjs';
 import WebSocket from 'ws';
 
 const OPS = Number(process.env.BENCH_EVENTS_OPS ?? 5000);
@@ -32,26 +32,10 @@ const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bl
 const image = join(dir, 'bench.raw');
 writeFileSync(image, Buffer.alloc(IMAGE_SIZE));
 
-function startServer() {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'blkstudio'), 'web', '--port', '0', '-f', 'raw', image], {
-    env: { ...process.env, BLKSTUDIO_WEB_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c.toString();
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) resolvePromise({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`blkstudio web exited with ${code}: ${out}`)));
-  });
-}
-
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
 
 async function main() {
-  const { child, port } = await startServer();
+  const { child, port } = await startWebServer(ROOT, TOKEN, ['-f', 'raw', image]);
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${TOKEN}`, { origin: `http://127.0.0.1:${port}` });
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
 

@@ -28,13 +28,13 @@
 // BENCH_UI_PROFILE=1 adds the page's top CPU self times during the flood.
 // Fails only when the server, the browser or a call fails.
 
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from '@playwright/test';
+import { startWebServer } from './common.mjs';
 import WebSocket, { WebSocketServer } from 'ws';
 
 const RATE = Number(process.env.BENCH_UI_RATE ?? 100_000);
@@ -55,22 +55,6 @@ function sparse(path, size, plants = []) {
   ftruncateSync(fd, size);
   for (const [offset, byte] of plants) writeSync(fd, Buffer.alloc(512, byte), 0, 512, offset);
   closeSync(fd);
-}
-
-function startServer() {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'blkstudio'), 'web', '--port', '0', '-f', 'raw', `blkdebug::${floodImage}`], {
-    env: { ...process.env, BLKSTUDIO_WEB_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c.toString();
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) resolvePromise({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`blkstudio web exited with ${code}: ${out}`)));
-  });
 }
 
 /** HTTP and WebSocket proxy to the server; counts the engine's events and lets us inject batches. */
@@ -313,7 +297,7 @@ function printProfile(profile) {
 
 async function main() {
   sparse(floodImage, 64 * 1024 * 1024);
-  const { child, port } = await startServer();
+  const { child, port } = await startWebServer(ROOT, TOKEN, ['-f', 'raw', `blkdebug::${floodImage}`]);
   const proxy = await startProxy(port);
   const engine = await engineClient(port);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
