@@ -171,7 +171,8 @@ const PAGE_PROBES = () => {
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        if (!window.__uiBench.on) continue;
+        // Only tasks that began in the flood (one still running from the page's start-up does not count).
+        if (!window.__uiBench.on || e.startTime < window.__uiBench.onAt) continue;
         window.__uiBench.longtasks.push(e.duration);
         window.__uiBench.longtaskAt.push(Math.round(e.startTime - window.__uiBench.onAt));
       }
