@@ -11,8 +11,7 @@
 // parked, not a write: once the inject-error rule is active it fails every request, metadata
 // writes included, before a new write could reach its write_aio event, as in QEMU.)
 import { randomUUID } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenImageRequest, WorkspaceInfo } from '../api';
 import { openBlockBackend } from '../block/index';
@@ -61,10 +60,8 @@ export interface DemoWorkspace {
   info: WorkspaceInfo;
 }
 
-/** Writes the demo files into a fresh temporary directory (removed at exit) and says how to open them. */
-export async function createDemoWorkspace(): Promise<DemoWorkspace> {
-  const dir = mkdtempSync(join(tmpdir(), 'blkstudio-demo-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+/** Writes the demo files into `dir` (a fresh temporary directory) and says how to open them. */
+export async function createDemoWorkspace(dir: string): Promise<DemoWorkspace> {
   const reference = join(dir, 'reference.raw');
   const test = join(dir, 'test.qcow2');
   const rules = join(dir, 'demo.cfg');

@@ -23,11 +23,21 @@ export function nodeSessionEnv(): SessionEnv {
 export const SCRATCH_IMAGE_SIZE = 64 << 20;
 
 /**
- * A sparse raw scratch image in a fresh temporary directory, removed when the process exits:
- * something to run commands against before the user opens an image of their own.
+ * A fresh temporary directory, removed by remove() (a session's close) or at process exit,
+ * whichever comes first: test runners end their workers without running exit handlers.
  */
-export function createScratchImage(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'blkstudio-scratch-'));
+export function temporaryDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const remove = () => {
+    process.removeListener('exit', remove);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', remove);
+  return { dir, remove };
+}
+
+/** A sparse raw scratch image in `dir`: something to run commands against before the user opens an image of their own. */
+export function createScratchImage(dir: string): string {
   const file = join(dir, 'scratch.raw');
   const fd = openSync(file, 'w');
   try {
@@ -35,24 +45,27 @@ export function createScratchImage(): string {
   } finally {
     closeSync(fd);
   }
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return file;
 }
 
 /**
  * Opens a session with `image`, or when given none with a scratch raw image under a rule-less
- * blkdebug node (`-f raw blkdebug::scratch.raw`), so rules and breakpoints work at once.
+ * blkdebug node (`-f raw blkdebug::scratch.raw`), so rules and breakpoints work at once. The
+ * scratch image goes when the session closes.
  */
 export function openNodeSession(image?: OpenImageRequest): Promise<Session> {
+  const scratch = image ? null : temporaryDir('blkstudio-scratch-');
   return Session.open(new NodeBlockHost(), image ?? null, {
     ...nodeSessionEnv(),
-    scratchImage: async () => ({ filename: `blkdebug::${createScratchImage()}`, format: 'raw' }),
+    scratchImage: async () => ({ filename: `blkdebug::${createScratchImage(scratch!.dir)}`, format: 'raw' }),
+    onClosed: scratch?.remove,
   });
 }
 
 /** What the app opens at start: `image` when given, else the first-run demo workspace. */
 export async function openAppSession(image?: OpenImageRequest): Promise<Session> {
   if (image) return openNodeSession(image);
-  const demo = await createDemoWorkspace();
-  return Session.open(new NodeBlockHost(), demo.open, { ...nodeSessionEnv(), workspace: demo.info });
+  const tmp = temporaryDir('blkstudio-demo-');
+  const demo = await createDemoWorkspace(tmp.dir);
+  return Session.open(new NodeBlockHost(), demo.open, { ...nodeSessionEnv(), workspace: demo.info, onClosed: tmp.remove });
 }

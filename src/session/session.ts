@@ -42,6 +42,8 @@ export interface SessionOptions extends SessionEnv {
   scratchImage?: () => Promise<OpenSpec>;
   /** Describes the image Session.open opens (the demo workspace); shown while it stays open. */
   workspace?: WorkspaceInfo;
+  /** Called once the session has closed (hosts remove scratch files here). */
+  onClosed?: () => void;
 }
 
 /** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
@@ -620,5 +622,6 @@ export class Session {
     }
     this.batcher.flushNow();
     this.batcher.dispose();
+    this.options.onClosed?.();
   }
 }

@@ -1,6 +1,7 @@
 // The first-run demo workspace: blkverify (record mode) over reference.raw and a qcow2 image
 // under blkdebug with the seeds' rules, with planted corruptions; its steps do what its notes say.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CORRUPTIONS } from '../../../src/host/demo-workspace';
@@ -9,6 +10,7 @@ import { openAppSession } from '../../../src/host/node-session';
 describe('the demo workspace', () => {
   it('opens blkverify over a raw reference and qcow2 under blkdebug, and its steps show every view something', async () => {
     const session = await openAppSession();
+    let dir = '';
     try {
       const snap = session.snapshot();
       const ws = snap.workspace!;
@@ -19,7 +21,7 @@ describe('the demo workspace', () => {
         ['set-state', 'write_aio', 1],
         ['inject-error', 'write_aio', 2],
       ]);
-      const dir = /in (\/\S+)\)/.exec(ws.notes[0]!)![1]!;
+      dir = /in (\/\S+)\)/.exec(ws.notes[0]!)![1]!;
       // Written through our qcow2 driver, checked by the real qemu-img.
       const check = spawnSync('qemu-img', ['check', join(dir, 'test.qcow2')], { encoding: 'utf8' });
       expect(check.stdout).toContain('No errors were found on the image.');
@@ -50,6 +52,8 @@ describe('the demo workspace', () => {
     } finally {
       await session.close();
     }
+    // The workspace's files go with the session.
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('is described only while its image stays open', async () => {

@@ -6,6 +6,7 @@ import { openNodeSession, SCRATCH_IMAGE_SIZE } from '../../../src/host/node-sess
 describe('openNodeSession', () => {
   it('gives a session without an image a raw scratch image under blkdebug to work on', async () => {
     const session = await openNodeSession();
+    let file = '';
     try {
       const snap = session.snapshot();
       expect(snap.image?.format).toBe('raw');
@@ -13,7 +14,7 @@ describe('openNodeSession', () => {
       const blkdebug = snap.image?.root.children[0]?.node;
       expect(blkdebug?.driver).toBe('blkdebug');
       expect(snap.blkdebug.map((b) => b.rules.length)).toEqual([0]);
-      const file = blkdebug?.children[0]?.node.filename ?? '';
+      file = blkdebug?.children[0]?.node.filename ?? '';
       expect(file).toMatch(/blkstudio-scratch-.*\/scratch\.raw$/);
       expect(existsSync(dirname(file))).toBe(true);
       const w = await session.run('write -P 0xab 0 4k');
@@ -23,5 +24,7 @@ describe('openNodeSession', () => {
     } finally {
       await session.close();
     }
+    // The scratch directory goes with the session (test runners skip exit handlers).
+    expect(existsSync(dirname(file))).toBe(false);
   });
 });
