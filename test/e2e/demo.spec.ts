@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { expect, test } from './guard';
 import { E2E_TOKEN, PROJECT_ROOT, screenshotPath } from './project';
 
-const PORT = Number(process.env.E2E_PORT ?? 4173) + 17;
+// Not 4190 (E2E_PORT + 17): fetch and chromium refuse that one (ManageSieve, on the "bad ports" list).
+const PORT = Number(process.env.E2E_PORT ?? 4173) + 11;
 const BASE = `http://127.0.0.1:${PORT}`;
 let server: ChildProcess | null = null;
 
@@ -16,15 +17,16 @@ test.beforeAll(async () => {
     env: { ...process.env, BLKSTUDIO_WEB_TOKEN: E2E_TOKEN },
     stdio: 'ignore',
   });
-  for (let i = 0; i < 300; i++) {
+  let last: unknown = null;
+  for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${BASE}/api/app-info`)).ok) return;
-    } catch {
-      // not listening yet
+      if ((await fetch(`${BASE}/api/app-info`, { signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch (e) {
+      last = e; // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('the demo server did not start');
+  throw new Error(`the demo server did not start: ${String(last)}`);
 });
 
 test.afterAll(() => {
