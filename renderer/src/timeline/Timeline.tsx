@@ -388,53 +388,55 @@ export function Timeline() {
         </aside>
       </div>
 
-      <table className="tl-sr-only" aria-label="Timeline events">
-        <caption>
-          The {listIds.length} newest items in view{isFiltering(filter) ? ' (filtered)' : ''}, newest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Node</th>
-            <th scope="col">Type</th>
-            <th scope="col">Operation</th>
-            <th scope="col">Offset</th>
-            <th scope="col">Bytes</th>
-            <th scope="col">Result</th>
-            <th scope="col">Rule</th>
-          </tr>
-        </thead>
-        <tbody>
-          {listIds.map((id, i) => {
-            const d = itemDetail(model, id)!;
-            const box = g ? itemBox(model, id, g) : null;
-            return (
-              <tr
-                // Keyed by position: while events stream the rows change text, not identity.
-                key={i}
-                data-item={id}
-                data-type={d.type}
-                data-x={box ? Math.round(Math.min(Math.max(box.x0 + Math.min(2, (box.x1 - box.x0) / 2), LABEL_WIDTH + 1), g!.width - 1)) : undefined}
-                data-y={box ? Math.round((box.y0 + box.y1) / 2) : undefined}
-                aria-selected={selected === id}
-              >
-                <td>
-                  <button type="button" onClick={() => select(id)}>
-                    {formatTime(d.at, 0.001)}
-                  </button>
-                </td>
-                <td>{d.node}</td>
-                <td>{d.type}</td>
-                <td>{d.op ?? ''}</td>
-                <td>{d.offset ?? ''}</td>
-                <td>{d.bytes ?? ''}</td>
-                <td>{resultText(d)}</td>
-                <td>{d.ruleId ?? ''}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="tl-sr-only">
+        <table aria-label="Timeline events">
+          <caption>
+            The {listIds.length} newest items in view{isFiltering(filter) ? ' (filtered)' : ''}, newest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Node</th>
+              <th scope="col">Type</th>
+              <th scope="col">Operation</th>
+              <th scope="col">Offset</th>
+              <th scope="col">Bytes</th>
+              <th scope="col">Result</th>
+              <th scope="col">Rule</th>
+            </tr>
+          </thead>
+          <tbody>
+            {listIds.map((id, i) => {
+              const d = itemDetail(model, id)!;
+              const box = g ? itemBox(model, id, g) : null;
+              return (
+                <tr
+                  // Keyed by position: while events stream the rows change text, not identity.
+                  key={i}
+                  data-item={id}
+                  data-type={d.type}
+                  data-x={box ? Math.round(Math.min(Math.max(box.x0 + Math.min(2, (box.x1 - box.x0) / 2), LABEL_WIDTH + 1), g!.width - 1)) : undefined}
+                  data-y={box ? Math.round((box.y0 + box.y1) / 2) : undefined}
+                  aria-selected={selected === id}
+                >
+                  <td>
+                    <button type="button" onClick={() => select(id)}>
+                      {formatTime(d.at, 0.001)}
+                    </button>
+                  </td>
+                  <td>{d.node}</td>
+                  <td>{d.type}</td>
+                  <td>{d.op ?? ''}</td>
+                  <td>{d.offset ?? ''}</td>
+                  <td>{d.bytes ?? ''}</td>
+                  <td>{resultText(d)}</td>
+                  <td>{d.ruleId ?? ''}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
