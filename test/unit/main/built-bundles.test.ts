@@ -83,8 +83,13 @@ function fakeMainElectron(options: { lock?: boolean } = {}) {
     },
     dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn(), showMessageBox: vi.fn() },
   };
-  return { electron, ready, windows, ipcMain, appListeners, permissionHandler, permissionCheckHandler };
+  const fake = { electron, ready, windows, ipcMain, appListeners, permissionHandler, permissionCheckHandler };
+  fakes.push(fake);
+  return fake;
 }
+
+/** Every fake app made here: each loaded main opened a session (the demo workspace's files). */
+const fakes: Array<{ appListeners: Map<string, Listener[]> }> = [];
 
 beforeAll(() => {
   // Self-sufficient when run on its own; `npm test` has built already.
@@ -93,7 +98,12 @@ beforeAll(() => {
   }
 }, 120_000);
 
-afterAll(() => rmSync(USER_DATA, { recursive: true, force: true }));
+afterAll(async () => {
+  // Quit every app, as Electron would: main closes its session, which removes its files.
+  for (const f of fakes) for (const fn of f.appListeners.get('will-quit') ?? []) fn();
+  await new Promise((r) => setTimeout(r, 200));
+  rmSync(USER_DATA, { recursive: true, force: true });
+});
 
 describe('out/main/index.js', () => {
   it('registers the IPC channels and opens one secure window only once the app is ready', async () => {
