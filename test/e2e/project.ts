@@ -14,15 +14,5 @@ export function screenshotPath(name: string): string {
 }
 
 /** The seeds' example (QEMU's docs/blkdebug.txt): the first write_aio moves to state 2, where
- * the second write_aio fails with EIO. */
-export const SEEDS_RULES = `# From QEMU's docs/blkdebug.txt: fail the second write
-[set-state]
-event = "write_aio"
-state = "1"
-new_state = "2"
-
-[inject-error]
-event = "write_aio"
-state = "2"
-errno = "5"
-`;
+ * the second write_aio fails with EIO. The demo workspace runs the same rules. */
+export { DEMO_RULES as SEEDS_RULES } from '../../src/host/demo-workspace';
