@@ -8,6 +8,7 @@ import {
   mismatchMessage,
   nodesBelow,
   readSectorPair,
+  scanUnits,
   type BlkverifyNode,
   type BlockBackend,
   type BlockNode,
@@ -31,27 +32,17 @@ interface Pair {
   b: BdrvChild;
 }
 
-/** The differing sectors of two equally long buffers read at `offset`, merged. */
+/** The differing sectors of two equally long buffers read at `offset`, merged (at most `limit` ranges). */
 export function differingSectors(offset: number, a: Uint8Array, b: Uint8Array, limit = MAX_SECTOR_RANGES): ByteRange[] {
   const out: ByteRange[] = [];
-  // Sectors are absolute: the first one may start before the request.
-  let s = offset - (offset % SECTOR);
-  for (; s < offset + a.length && out.length <= limit; s += SECTOR) {
-    const from = Math.max(s, offset) - offset;
-    const to = Math.min(s + SECTOR, offset + a.length) - offset;
-    let differs = false;
-    for (let i = from; i < to; i++) {
-      if (a[i] !== b[i]) {
-        differs = true;
-        break;
-      }
-    }
-    if (!differs) continue;
+  scanUnits(a, b, offset, a.length, SECTOR, undefined, (s) => {
     const last = out[out.length - 1];
     if (last && last.offset + last.bytes === s) last.bytes += SECTOR;
+    else if (out.length === limit) return false;
     else out.push({ offset: s, bytes: SECTOR });
-  }
-  return out.slice(0, limit);
+    return true;
+  });
+  return out;
 }
 
 /** Both buffers of [offset, offset+bytes) within a recorded contents mismatch. */

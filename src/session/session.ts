@@ -522,33 +522,34 @@ export class Session {
 
   // ---- blkverify and sector diffs -------------------------------------------------------------------
 
-  private open(): SectorDiffs {
+  /** The blkverify/diff side, while the session is open. */
+  private liveDiffs(): SectorDiffs {
     if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
     return this.diffs;
   }
 
   /** The same range of two nodes: a blkverify node's raw copy (a) and test image (b) by default. */
   readSectorPair(req: SectorPairRequest): Promise<SectorPair> {
-    return this.open().readSectorPair(req);
+    return this.liveDiffs().readSectorPair(req);
   }
 
   /** What a blkverify node (default the topmost) recorded, oldest first. */
   listMismatches(node?: string): VerifyMismatchDto[] {
-    return this.open().listMismatches(node);
+    return this.liveDiffs().listMismatches(node);
   }
 
   /** Both buffers of a recorded mismatch, or a part of them. */
   readMismatch(req: MismatchRequest): SectorPair {
-    return this.open().readMismatch(req);
+    return this.liveDiffs().readMismatch(req);
   }
 
   /** Every mismatching range of two nodes, streamed as diff-progress events; ends with diff-done. */
   startDiff(req: DiffRequest): Promise<DiffStarted> {
-    return this.open().startDiff(req);
+    return this.liveDiffs().startDiff(req);
   }
 
   cancelDiff(diffId: number): boolean {
-    return this.open().cancelDiff(diffId);
+    return this.liveDiffs().cancelDiff(diffId);
   }
 
   // ---- background jobs ----------------------------------------------------------------------------

@@ -2,3 +2,4 @@
 export { diffChildren, readSectorPair, type CancelToken, type DiffChunk, type DiffOptions, type DiffRange } from './sector-diff';
 export { imgCompare, COMPARE_DIFFERENT, COMPARE_IDENTICAL, COMPARE_READ_ERROR, COMPARE_STATUS_ERROR, type ImgCompareHooks, type ImgCompareOptions } from './img-compare';
 export { chainBlockStatus, type ChainStatus } from './status-above';
+export { scanUnits } from './mismatch-scan';

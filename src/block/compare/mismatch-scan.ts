@@ -18,8 +18,22 @@ export function scanStep(
   if (step.read === 0) return;
   const x = step.read === READ_B ? bufB : bufA;
   const y = step.read === READ_BOTH ? bufB : zeroBuffer();
-  const base = step.offset;
-  const len = step.bytes;
+  scanUnits(x, y, step.offset, step.bytes, unit, equal, onUnit);
+}
+
+/**
+ * The same over two buffers holding [base, base+len): onUnit(unitStart) for each `unit`-aligned
+ * block (absolute offsets, so the first may start before base) where they differ.
+ */
+export function scanUnits(
+  x: Uint8Array,
+  y: Uint8Array,
+  base: number,
+  len: number,
+  unit: number,
+  equal: BytesEqual | undefined,
+  onUnit: (unitStart: number) => boolean,
+): void {
   // The common case, equal data, in one native call when the host lends one.
   if (equal && equal(x.subarray(0, len), y.subarray(0, len))) return;
   let i = 0;
