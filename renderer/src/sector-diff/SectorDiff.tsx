@@ -113,7 +113,6 @@ export function SectorDiff() {
   const api = useApi();
   const snapshot = useSessionStore((s) => s.snapshot);
   const imageSeq = useSessionStore((s) => s.imageSeq);
-  const logVersion = useEventLogVersion((s) => s.version);
 
   const nodes = useMemo(() => listNodes(snapshot), [snapshot]);
   const [pickA, setPickA] = useState('');
@@ -293,37 +292,45 @@ export function SectorDiff() {
     }
   }, []);
 
-  // Read what arrived since the last batch.
-  useEffect(() => {
+  // Read what arrived with each batch, outside React's render: the view re-renders only when a
+  // batch brought mismatches, compare chunks or writes (a flood of reads costs no render).
+  const readNewEvents = () => {
     const from = Math.max(lastSeq.current + 1, eventLog.first());
     const to = eventLog.last();
     lastSeq.current = to;
     if (to < from) return;
     const mismatches: VerifyMismatchDto[] = [];
     const ranges: ByteRange[] = [];
-    let wrote = false;
+    // Blocks written in this batch (first and last index of each write); dropped once, below.
+    const written: number[] = [];
+    let wroteUnknown = false;
     const current = diffRef.current;
-    for (const { event: e } of eventLog.range(from, to)) {
+    for (let seq = from; seq <= to; seq++) {
+      const e = eventLog.event(seq);
+      if (!e) continue;
       if (e.type === 'verify-mismatch') mismatches.push(e.mismatch);
       else if (e.type === 'diff-progress' || e.type === 'diff-done') {
         if (current?.diffId === e.diffId) applyDiffEvent(e, ranges);
         else if (current && current.diffId === null) orphanDiffEvents.current.push(e);
       } else if (e.type === 'request-done' && WRITE_OPS.has(e.op)) {
-        wrote = true;
-        const first = Math.floor(e.offset / BLOCK_BYTES);
-        const last = Math.floor((e.offset + Math.max(1, e.bytes) - 1) / BLOCK_BYTES);
-        const hit = (k: string) => {
-          const i = Number(k.slice(k.lastIndexOf('#') + 1));
-          return i >= first && i <= last;
-        };
-        cache.current.deleteWhere(hit);
-        // A read in flight may predate the write: its answer is dropped and the block read again.
-        for (const k of [...pending.current]) if (hit(k)) pending.current.delete(k);
+        written.push(Math.floor(e.offset / BLOCK_BYTES), Math.floor((e.offset + Math.max(1, e.bytes) - 1) / BLOCK_BYTES));
       } else if (e.type === 'requests-summarized' && WRITE_OPS.has(e.op)) {
-        wrote = true;
-        cache.current.clear();
-        pending.current.clear();
+        wroteUnknown = true;
       }
+    }
+    const wrote = wroteUnknown || written.length > 0;
+    if (wroteUnknown) {
+      cache.current.clear();
+      pending.current.clear();
+    } else if (written.length > 0) {
+      const hit = (k: string) => {
+        const i = Number(k.slice(k.lastIndexOf('#') + 1));
+        for (let w = 0; w < written.length; w += 2) if (i >= written[w]! && i <= written[w + 1]!) return true;
+        return false;
+      };
+      cache.current.deleteWhere(hit);
+      // A read in flight may predate the write: its answer is dropped and the block read again.
+      for (const k of [...pending.current]) if (hit(k)) pending.current.delete(k);
     }
     if (mismatches.length > 0) {
       setVerify((old) => {
@@ -337,7 +344,10 @@ export function SectorDiff() {
       setWritesVersion((v) => v + 1);
       setBlocksVersion((v) => v + 1);
     }
-  }, [logVersion, applyDiffEvent]);
+  };
+  const readNewRef = useRef(readNewEvents);
+  readNewRef.current = readNewEvents;
+  useEffect(() => useEventLogVersion.subscribe(() => readNewRef.current()), []);
 
   const entries = useMemo(() => {
     const list: MismatchEntry[] = [];
