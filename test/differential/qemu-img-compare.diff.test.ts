@@ -3,10 +3,11 @@
 // the exit status must match byte for byte. Needs `npm run build:cli` (built here if missing).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { snapshotImgCli } from '../iotests/harness.mjs';
 
 const ROOT = resolve(__dirname, '..', '..');
 let cli = '';
@@ -97,10 +98,7 @@ function buildImages(): void {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'blkstudio-compare-diff-'));
-  if (!existsSync(join(ROOT, 'out', 'cli', 'blkstudio.cjs'))) execFileSync('npm', ['run', 'build:cli'], { cwd: ROOT, stdio: 'ignore' });
-  // A snapshot of the bundle: a concurrent `npm run build:cli` empties out/cli meanwhile.
-  cpSync(join(ROOT, 'out', 'cli'), join(dir, 'cli'), { recursive: true });
-  cli = join(dir, 'cli', 'blkstudio.cjs');
+  cli = snapshotImgCli(dir);
   buildImages();
 }, 120_000);
 

@@ -1,16 +1,17 @@
 // `blkstudio img create|check` against the real qemu-img 7.2: the same arguments in two scratch
 // directories, then stdout, stderr, exit status and every file's sha256 must match. Needs
-// `npm run build:cli` (bin/blkstudio loads out/cli/blkstudio.cjs); built here when missing.
+// `npm run build:cli` (bin/blkstudio img loads out/cli/blkstudio-img.cjs); built here when missing.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { snapshotImgCli } from '../iotests/harness.mjs';
 
 const ROOT = resolve(__dirname, '..', '..');
-let cli = ''; // a private copy of out/cli/blkstudio.cjs, which bin/blkstudio loads
+let cli = ''; // a private copy of out/cli/blkstudio-img.cjs, which bin/blkstudio img loads
 const hasQemuImg = spawnSync('qemu-img', ['--version']).status === 0;
 const hasQemuIo = spawnSync('qemu-io', ['--version']).status === 0;
 
@@ -19,10 +20,7 @@ let scratch = '';
 beforeAll(() => {
   if (!hasQemuImg) return;
   scratch = mkdtempSync(join(tmpdir(), 'blkstudio-img-diff-'));
-  if (!existsSync(join(ROOT, 'out', 'cli', 'blkstudio.cjs'))) execFileSync('npm', ['run', 'build:cli'], { cwd: ROOT, stdio: 'ignore' });
-  // Run a snapshot of the bundle: a concurrent `npm run build:cli` empties out/cli meanwhile.
-  cpSync(join(ROOT, 'out', 'cli'), join(scratch, 'cli'), { recursive: true });
-  cli = join(scratch, 'cli', 'blkstudio.cjs');
+  cli = snapshotImgCli(scratch);
 }, 120_000);
 
 afterAll(() => {

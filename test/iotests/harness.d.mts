@@ -62,3 +62,5 @@ export function firstDifference(a: Buffer | null, b: Buffer | null): string;
 export function compareRuns(testCase: IoCase, qemu: CaseResult, ours: CaseResult): string | null;
 /** Absolute path of an executable on PATH, or null. */
 export function which(name: string): string | null;
+/** A private copy of out/cli in dir; returns the bundle `bin/blkstudio img` runs. */
+export function snapshotImgCli(dir: string): string;

@@ -13,9 +13,9 @@
 //   IOTESTS_ONLY=name,name2      restrict the cases to these names (substring match) for debugging.
 //   IOTESTS_KEEP=1               keep the scratch directories (their paths go in the failure message).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync, openSync, ftruncateSync, closeSync, accessSync, constants as fsConstants } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync, openSync, ftruncateSync, closeSync, accessSync, constants as fsConstants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { constants as osConstants } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -642,4 +642,16 @@ export function compareRuns(testCase, qemu, ours) {
   if (problems.length === 0) return null;
   const stdinNote = testCase.stdin !== undefined ? `\nstdin:\n${showBytes(Buffer.from(testCase.stdin, 'latin1'))}` : '';
   return `case ${testCase.name}\n${cmd}${stdinNote}\n\n${problems.join('\n\n')}`;
+}
+
+/**
+ * A private copy of out/cli in `dir` (built first when missing), so a concurrent `npm run
+ * build:cli` cannot pull the bundle away mid-test. Returns the bundle `bin/blkstudio img` runs
+ * (call it as `node BUNDLE img SUBCOMMAND ...`).
+ */
+export function snapshotImgCli(dir) {
+  const out = join(REPO_ROOT, 'out', 'cli');
+  if (!existsSync(join(out, 'blkstudio-img.cjs'))) execFileSync('npm', ['run', 'build:cli'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  cpSync(out, join(dir, 'cli'), { recursive: true });
+  return join(dir, 'cli', 'blkstudio-img.cjs');
 }

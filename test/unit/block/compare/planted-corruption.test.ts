@@ -3,10 +3,11 @@
 // names the first one at the offset qemu-img compare does. For qcow2 the bytes are flipped
 // where `qemu-img map` says the guest sector lives in the file.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { snapshotImgCli } from '../../../iotests/harness.mjs';
 import { diffChildren, type DiffRange } from '../../../../src/block/compare';
 import { openBlockBackend } from '../../../../src/block/open';
 import { NodeBlockHost } from '../../../../src/host/node-block-host';
@@ -19,9 +20,7 @@ let cli = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'blkstudio-planted-'));
-  if (!existsSync(join(ROOT, 'out', 'cli', 'blkstudio.cjs'))) execFileSync('npm', ['run', 'build:cli'], { cwd: ROOT, stdio: 'ignore' });
-  cpSync(join(ROOT, 'out', 'cli'), join(dir, 'cli'), { recursive: true });
-  cli = join(dir, 'cli', 'blkstudio.cjs');
+  cli = snapshotImgCli(dir);
   for (const fmt of ['raw', 'qcow2']) {
     const img = `orig.${fmt}`;
     execFileSync('qemu-img', ['create', '-q', '-f', fmt, img, String(SIZE)], { cwd: dir });
