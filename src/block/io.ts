@@ -486,28 +486,52 @@ export function bdrvPdiscard(child: BdrvChild, offset: number, bytes: number): P
   // Discard is advisory: disabled (discard=ignore) means success without doing anything.
   if (!node.flags.unmap) return Promise.resolve();
   return traced(node, 'discard', offset, bytes, async () => {
-    const align = Math.max(node.limits.requestAlignment, node.limits.pdiscardAlignment || 1);
-    // Unaligned head and tail cannot be discarded: skip them.
-    const start = offset % align === 0 ? offset : offset + align - (offset % align);
-    const end = offset + bytes - ((offset + bytes) % align);
-    if (end <= start) return;
-    const req = await beginRequest(node, start, end - start, false);
+    const req = await beginRequest(node, offset, bytes, false);
     try {
-      const max = node.limits.maxPdiscard || 2 ** 31 - align;
-      for (let done = start; done < end; ) {
-        const n = Math.min(end - done, max);
-        try {
-          await node.drv.pdiscard(done, n);
-        } catch (e) {
-          if (!(e instanceof BlockError) || e.errno !== ENOTSUP) throw e;
-        }
-        done += n;
-      }
+      await fragmentedPdiscard(node, offset, bytes);
     } finally {
       node.writeGen++;
       endRequest(node, req);
     }
   });
+}
+
+/**
+ * bdrv_co_pdiscard's loop: discard is advisory, so everything goes down, but cut at alignment
+ * boundaries: small requests up to the first boundary (sub-request_alignment bytes apart), the
+ * aligned middle in max-discard pieces, then the unaligned tail. A driver refuses a piece it
+ * cannot discard with ENOTSUP, which is skipped.
+ */
+async function fragmentedPdiscard(node: BlockNode, offset: number, bytes: number): Promise<void> {
+  const reqAlign = node.limits.requestAlignment;
+  const align = Math.max(node.limits.pdiscardAlignment, reqAlign);
+  let head = offset % align;
+  let tail = (offset + bytes) % align;
+  const limit = node.limits.maxPdiscard || INT64_MAX;
+  const maxPdiscard = limit - (limit % align);
+  while (bytes > 0) {
+    let num = bytes;
+    if (head) {
+      num = Math.min(bytes, align - head);
+      if (num % reqAlign) num %= reqAlign;
+      head = (head + num) % align;
+    } else if (tail) {
+      if (num > align) {
+        num -= tail;
+      } else if (tail % reqAlign && tail > reqAlign) {
+        tail %= reqAlign;
+        num -= tail;
+      }
+    }
+    num = Math.min(num, maxPdiscard);
+    try {
+      await node.drv.pdiscard(offset, num);
+    } catch (e) {
+      if (!(e instanceof BlockError) || e.errno !== ENOTSUP) throw e;
+    }
+    offset += num;
+    bytes -= num;
+  }
 }
 
 // ---- flush --------------------------------------------------------------------------------

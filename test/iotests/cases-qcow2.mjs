@@ -438,4 +438,36 @@ export const qcow2Cases = [
     compareImages: ['t.qcow2'],
     checkImages: ['t.qcow2'],
   },
+  wcase(
+    'qcow2-discard-tail-partial-cluster',
+    'iotest 066: a discard that reaches the end of an image whose last cluster is partial discards that cluster too',
+    q2('t.qcow2', '1049088'),
+    ['write -P 1 0 64k', 'write -P 2 1M 512', 'discard 0 1049088', 'read -P 0 0 1049088', 'map', 'write -P 3 1M 512', 'discard 1M 512', 'read -P 0 1M 512', 'write -P 4 960k 64k', 'discard 980k 45568', 'read -P 4 960k 64k', 'read -P 0 1M 512', 'map'],
+  ),
+  {
+    name: 'qcow2-blkdebug-above-discard-limits',
+    description: 'iotest 177: blkdebug above qcow2 (backing file) with non-power-of-2 opt-discard/max-discard: the unaligned head and tail still reach qcow2, whose whole clusters become zero clusters',
+    images: [
+      q2('b.qcow2', '2M', '', [io(['write -P 22 0 2M'], 'b.qcow2')]),
+      { name: 't.qcow2', create: ['-f', 'qcow2', '-b', 'b.qcow2', '-F', 'qcow2', 't.qcow2', '2M'], prepare: [io(['write -P 22 0 1536k'])] },
+    ],
+    argv: c(
+      'open -o driver=blkdebug,image.driver=qcow2,align=512,opt-discard=192k,max-discard=192k blkdebug::t.qcow2',
+      'discard 100001 700k',
+      'read -P 22 0 128k',
+      'read -P 0 128k 640k',
+      'read -P 22 768k 1280k',
+      'map',
+    ),
+    compareImages: ['t.qcow2', 'b.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-discard-v2-backing',
+    description: 'compat=0.10 with a backing file: discard leaves clusters as they are (no zero clusters in v2, the backing data must not show)',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, fill: 0x44 } }, { name: 'o.qcow2', create: ['-f', 'qcow2', '-o', 'compat=0.10', '-b', 'b.raw', '-F', 'raw', 'o.qcow2'], prepare: [io(['write -P 1 0 128k', 'write -P 2 256k 4k'], 'o.qcow2')] }],
+    argv: ['-f', 'qcow2', ...c('discard 0 128k', 'read -P 1 0 128k', 'discard 0 1M', 'read -P 2 256k 4k', 'read -P 0x44 260k 60k', 'map', 'alloc 0 1M'), 'o.qcow2'],
+    compareImages: ['o.qcow2'],
+    checkImages: ['o.qcow2'],
+  },
 ];

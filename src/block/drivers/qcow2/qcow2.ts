@@ -215,10 +215,20 @@ class Qcow2Driver implements DriverInstance {
     return true;
   }
 
-  /** qcow2_co_pdiscard: whole clusters only (the block layer aligns the request). */
+  /**
+   * qcow2_co_pdiscard: whole clusters, or the image's last partial cluster; anything else is
+   * refused (ENOTSUP, which the block layer skips). A v2 image cannot mark a cluster zero, so
+   * with a backing file discarding would expose the backing file's data: refused too.
+   */
   pdiscard(offset: number, bytes: number): Promise<void> {
-    this.s.checkAlive();
-    return this.locked(() => clusterDiscard(this.s, offset, bytes, 'request', false));
+    const s = this.s;
+    s.checkAlive();
+    if (s.version < 3 && s.backing) return Promise.reject(new BlockError(ENOTSUP));
+    const cs = s.clusterSize;
+    if ((offset % cs || bytes % cs) && (offset % cs || offset + bytes !== Math.floor(s.size / 512) * 512)) {
+      return Promise.reject(new BlockError(ENOTSUP));
+    }
+    return this.locked(() => clusterDiscard(s, offset, bytes, 'request', false));
   }
 
   /** qcow2_co_pwritev_compressed_part: whole clusters (or the image's last partial one). */
