@@ -8,8 +8,12 @@ import { getClusterTable, l2Hi, l2Lo, setL2, setL2Bitmap } from './l1-l2';
 import { allocBytes, fire } from './refcount';
 import type { Qcow2State } from './state';
 
-function needZlib(zlib: RawZlib | undefined): RawZlib {
-  if (!zlib) throw new BlockError(ENOTSUP);
+/**
+ * The image's compression codec: only zlib (compression type 0) is here. zstd images (type 1)
+ * refuse compressed reads and writes alike, rather than write clusters QEMU could not read.
+ */
+function needZlib(s: Qcow2State, zlib: RawZlib | undefined): RawZlib {
+  if (s.header.compressionType !== 0 || !zlib) throw new BlockError(ENOTSUP);
   return zlib;
 }
 
@@ -23,8 +27,7 @@ export async function readCompressed(
   bytes: number,
   buf: Uint8Array,
 ): Promise<void> {
-  if (s.header.compressionType !== 0) throw new BlockError(ENOTSUP);
-  const z = needZlib(zlib);
+  const z = needZlib(s, zlib);
   const c = parseCompressed(hi, lo, s.layout);
   const input = new Uint8Array(c.size);
   await fire(s, 'read_compressed');
@@ -47,7 +50,7 @@ export async function writeCompressedCluster(
   data: Uint8Array,
   writeNormal: (offset: number, bytes: number, data: Uint8Array) => Promise<void>,
 ): Promise<void> {
-  const z = needZlib(zlib);
+  const z = needZlib(s, zlib);
   let src = data;
   if (bytes < s.clusterSize) {
     src = new Uint8Array(s.clusterSize);
