@@ -46,6 +46,8 @@ export interface BlockBackendApi {
   /** Format and protocol names of the root node, for `info`. */
   readonly formatName: string;
   readonly protocolName: string | undefined;
+  /** False once the root's driver gave the image up (bs->drv = NULL): `info` names no format. */
+  readonly driverPresent: boolean;
 
   /** blk_pread: EIO past the end of the device (blk_check_byte_request). */
   pread(offset: number, bytes: number, buf: Uint8Array): Promise<void>;

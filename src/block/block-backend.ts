@@ -4,7 +4,7 @@
 import type { AllocationStatus, BlockBackendApi, ReopenRequest } from './block-backend-api';
 import { BdrvChild } from './child';
 import { BDRV_REQ_COPY_ON_READ, BDRV_REQ_FUA, type DriverInfo, type PreallocMode } from './driver';
-import { BlockError, EIO, ENOTSUP, QemuError } from './errors';
+import { BlockError, EIO, ENOMEDIUM, ENOTSUP, QemuError } from './errors';
 import * as io from './io';
 
 const BDRV_MAX_LENGTH = 9223372035781033984n;
@@ -48,8 +48,18 @@ export class BlockBackend implements BlockBackendApi {
     return this.root.driver.protocolName;
   }
 
-  /** blk_check_byte_request: nothing may start or end beyond the device. */
+  get driverPresent(): boolean {
+    return !this.root.ejected;
+  }
+
+  /** blk_is_available: ENOMEDIUM once a driver below gave its image up. */
+  private checkAvailable(): void {
+    if (!io.bdrvIsInserted(this.root)) throw new BlockError(ENOMEDIUM);
+  }
+
+  /** blk_check_byte_request: a medium, and nothing may start or end beyond the device. */
   private check(offset: number, bytes: number): void {
+    this.checkAvailable();
     if (bytes < 0 || offset < 0) throw new BlockError(EIO);
     const len = io.roundUp(this.root.totalBytes, 512);
     if (offset > len || len - offset < bytes) throw new BlockError(EIO);
@@ -104,14 +114,19 @@ export class BlockBackend implements BlockBackendApi {
   }
 
   flush(): Promise<void> {
-    return this.track(() => io.bdrvFlush(this.root));
+    return this.track(async () => {
+      this.checkAvailable();
+      await io.bdrvFlush(this.root);
+    });
   }
 
-  getLength(): Promise<number> {
+  async getLength(): Promise<number> {
+    this.checkAvailable();
     return io.bdrvGetLength(this.root);
   }
 
   truncate(offset: number | bigint, exact: boolean, prealloc: PreallocMode): Promise<void> {
+    if (!io.bdrvIsInserted(this.root)) return Promise.reject(new QemuError('No medium inserted', ENOMEDIUM));
     // bdrv_check_request: nothing past BDRV_MAX_LENGTH (INT64_MAX rounded down to 1 GiB).
     if (BigInt(offset) > BDRV_MAX_LENGTH) {
       return Promise.reject(new QemuError(`offset(${offset}) exceeds maximum(${BDRV_MAX_LENGTH})`));
@@ -136,7 +151,7 @@ export class BlockBackend implements BlockBackendApi {
   }
 
   getInfo(): Promise<DriverInfo | null> {
-    return this.root.drv.getInfo();
+    return io.bdrvGetInfo(this.root);
   }
 
   /** bdrv_find_debug_node: down the primary children to the first node with debug hooks. */

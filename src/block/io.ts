@@ -18,7 +18,7 @@ import {
   type EventRequest,
   type PreallocMode,
 } from './driver';
-import { BlockError, EACCES, EINVAL, EIO, ENOTSUP, EPERM, QemuError, toErrno } from './errors';
+import { BlockError, EACCES, EINVAL, EIO, ENOMEDIUM, ENOTSUP, EPERM, QemuError, toErrno } from './errors';
 import type { BlkdebugEvent } from './events';
 import type { BlockNode, TrackedRequest } from './node';
 import type { TraceOp } from './trace';
@@ -594,6 +594,13 @@ export async function bdrvFlush(node: BlockNode): Promise<void> {
 
 // ---- block status, length, truncate, vmstate ----------------------------------------------
 
+/** bdrv_is_inserted: no node from here down has lost its driver. */
+export function bdrvIsInserted(node: BlockNode): boolean {
+  if (node.ejected) return false;
+  for (const child of node.children) if (!bdrvIsInserted(child.node)) return false;
+  return true;
+}
+
 export function bdrvGetLength(node: BlockNode): Promise<number> {
   return Promise.resolve(roundUp(node.totalBytes, 512));
 }
@@ -681,6 +688,7 @@ export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, p
 
 /** bdrv_get_info: what `info` prints under the format name (null: the driver has none). */
 export function bdrvGetInfo(node: BlockNode): Promise<DriverInfo | null> {
+  if (node.ejected) return Promise.reject(new BlockError(ENOMEDIUM));
   return node.drv.getInfo();
 }
 

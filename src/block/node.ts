@@ -65,6 +65,11 @@ export class BlockNode {
   private drainWaiters: Array<() => void> = [];
   /** The format was probed (raw then guards block 0 against turning into another format). */
   probed = false;
+  /**
+   * The driver gave the image up (QEMU's bs->drv = NULL after a fatal qcow2 corruption): the
+   * node and every parent count as having no medium (bdrv_is_inserted).
+   */
+  ejected = false;
   /** The options the node was opened with (reopen may repeat them unchanged). */
   openOptions: QDict = new Map();
 

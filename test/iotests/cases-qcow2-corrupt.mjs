@@ -233,4 +233,19 @@ export const qcow2CorruptCases = [
     argv: ['-f', 'qcow2', ...c('read 0 4k'), 'a.qcow2'],
     compareImages: ['a.qcow2'],
   },
+  // ------------------------------------------------------------------ after the image is marked corrupt
+  // QEMU drops the node's driver (bs->drv = NULL): every later request finds no medium.
+  qc(
+    'marked-then-no-medium',
+    'a write marks the image corrupt; then discard, length, truncate, reads, writes, flush, map, alloc and info find no medium',
+    [u64(L2, COPIED | BigInt(L1))],
+    ['write -P 0x22 0 512', 'discard 0 64k', 'discard 0 512', 'length', 'truncate 2M', 'truncate -m full 2M', 'read 0 512', 'read 2M 512', 'write -z 0 512', 'write -c 0 64k', 'flush', 'map', 'alloc 0 64k', 'info', 'aio_write 0 512', 'aio_flush', 'discard 64k 64k'],
+  ),
+  {
+    name: 'qcow2-corrupt-marked-then-no-medium-blkdebug-above',
+    description: 'blkdebug above qcow2: once qcow2 marks the image corrupt, the blkdebug node has no medium either (info names blkdebug, nothing more)',
+    images: [img([u64(L2, COPIED | BigInt(L1))])],
+    argv: c('open -o driver=blkdebug,image.driver=qcow2 blkdebug::d.qcow2', 'write -P 0x22 0 512', 'discard 0 64k', 'length', 'truncate 2M', 'read 0 512', 'flush', 'map', 'alloc 0 64k', 'info'),
+    compareImages: ['d.qcow2'],
+  },
 ];

@@ -14,8 +14,10 @@ export const infoCmd: CmdInfo = {
   flags: 0,
   async cfunc(io: QemuIo) {
     const blk = io.blk!;
-    io.out.print(`format name: ${blk.formatName}\n`);
-    if (blk.protocolName !== undefined) io.out.print(`format name: ${blk.protocolName}\n`);
+    if (blk.driverPresent) {
+      io.out.print(`format name: ${blk.formatName}\n`);
+      if (blk.protocolName !== undefined) io.out.print(`format name: ${blk.protocolName}\n`);
+    }
     let info;
     try {
       info = await blk.getInfo();

@@ -47,6 +47,7 @@ class Qcow2Driver implements DriverInstance {
     this.limits = { pwriteZeroesAlignment: s.subclusterSize, pdiscardAlignment: s.clusterSize };
     s.readGuest = (offset, bytes, buf) => this.read(offset, bytes, buf);
     s.blockStatusAbove = (offset, bytes) => bdrvBlockStatusAbove(node, offset, bytes, false);
+    s.onDead = () => (node.ejected = true);
   }
 
   get primaryChild(): BdrvChild {

@@ -137,6 +137,8 @@ export class Qcow2State implements CacheHost {
   signaledCorruption = false;
   /** A fatal corruption made the node unusable (QEMU sets bs->drv = NULL). */
   dead = false;
+  /** Called once `dead` is set: the driver ejects its node. */
+  onDead: (() => void) | null = null;
 
   constructor(
     readonly file: BdrvChild,
@@ -282,6 +284,7 @@ export class Qcow2State implements CacheHost {
     if (fatal) {
       this.header.incompatibleFeatures |= INCOMPAT_CORRUPT;
       this.dead = true;
+      this.onDead?.();
       // qcow2_mark_corrupt: best effort (a read-only node refuses the write, as it must).
       await this.updateHeader().catch(() => undefined);
     }
