@@ -64,4 +64,25 @@ describe('gateway tracing and events', () => {
     await expect(blk.pread(0, 512, new Uint8Array(512))).rejects.toMatchObject({ errno: 5 });
     expect(events.some((e) => e.kind === 'request-done' && e.errno === 5)).toBe(true);
   });
+
+  it('splits a discard as bdrv_co_pdiscard does: sub-alignment head and tail pieces, aligned middle by max-discard', async () => {
+    const { blk } = await openTraced('driver=raw,file.driver=blkdebug,file.image.filename=d.raw,file.align=512,file.opt-discard=192k,file.max-discard=192k');
+    const node = blk.root.children[0].node;
+    const seen: Array<[number, number]> = [];
+    const discard = node.drv.pdiscard.bind(node.drv);
+    node.drv.pdiscard = (offset, bytes) => {
+      seen.push([offset, bytes]);
+      return discard(offset, bytes);
+    };
+    await blk.pdiscard(100001, 716800);
+    expect(seen).toEqual([
+      [100001, 351],
+      [100352, 96256],
+      [196608, 196608],
+      [393216, 196608],
+      [589824, 196608],
+      [786432, 30208],
+      [816640, 161],
+    ]);
+  });
 });
