@@ -3,7 +3,7 @@
 // from the BlockBackend. Nodes whose driver publishes them (the file driver's lock bytes) get
 // their share through DriverInstance.setPerm; nothing else in blkstudio enforces permissions.
 import type { BdrvChild } from './child';
-import type { BlockNode } from './node';
+import type { BlockNode, NodeFlags } from './node';
 
 export const BLK_PERM_CONSISTENT_READ = 0x01;
 export const BLK_PERM_WRITE = 0x02;
@@ -18,8 +18,12 @@ export interface NodePerms {
   shared: number;
 }
 
+/** A node's flags as they are, or as a reopen is about to make them. */
+export type FlagsOf = (node: BlockNode) => NodeFlags;
+const currentFlags: FlagsOf = (node) => node.flags;
+
 /** The permissions a node takes on a child, and what it shares, given its own (bdrv_child_perm). */
-function childPerms(parent: BlockNode, child: BdrvChild, own: NodePerms): NodePerms {
+function childPerms(parent: BlockNode, child: BdrvChild, own: NodePerms, flagsOf: FlagsOf = currentFlags): NodePerms {
   let { perm, shared } = own;
   switch (child.role) {
     case 'backing':
@@ -30,7 +34,7 @@ function childPerms(parent: BlockNode, child: BdrvChild, own: NodePerms): NodePe
     case 'file':
       // A format's file holds metadata and data (bdrv_default_perms_for_storage): the format may
       // write it whenever it is writable, and nobody else may write or resize it.
-      if (!parent.readOnly) perm |= BLK_PERM_WRITE | BLK_PERM_RESIZE;
+      if (!flagsOf(parent).readOnly) perm |= BLK_PERM_WRITE | BLK_PERM_RESIZE;
       perm |= BLK_PERM_CONSISTENT_READ;
       shared &= ~(BLK_PERM_WRITE | BLK_PERM_RESIZE);
       perm = dataPerms(perm);
@@ -44,7 +48,7 @@ function childPerms(parent: BlockNode, child: BdrvChild, own: NodePerms): NodePe
       break;
   }
   // bdrv_child_perm: a force-share node lets everybody do everything.
-  if (child.node.flags.forceShare) shared = BLK_PERM_ALL;
+  if (flagsOf(child.node).forceShare) shared = BLK_PERM_ALL;
   return { perm, shared };
 }
 
@@ -56,7 +60,7 @@ function dataPerms(perm: number): number {
 }
 
 /** Every node's permissions from root down, root holding `top` (from the BlockBackend or a parent). */
-export function computePermissions(root: BlockNode, top: NodePerms): Map<BlockNode, NodePerms> {
+export function computePermissions(root: BlockNode, top: NodePerms, flagsOf: FlagsOf = currentFlags): Map<BlockNode, NodePerms> {
   const out = new Map<BlockNode, NodePerms>();
   const visit = (node: BlockNode, perms: NodePerms) => {
     const cur = out.get(node);
@@ -64,9 +68,9 @@ export function computePermissions(root: BlockNode, top: NodePerms): Map<BlockNo
     const merged = cur ? { perm: cur.perm | perms.perm, shared: cur.shared & perms.shared } : perms;
     if (cur && cur.perm === merged.perm && cur.shared === merged.shared) return;
     out.set(node, merged);
-    for (const c of node.children) visit(c.node, childPerms(node, c, merged));
+    for (const c of node.children) visit(c.node, childPerms(node, c, merged, flagsOf));
   };
-  visit(root, root.flags.forceShare ? { ...top, shared: BLK_PERM_ALL } : top);
+  visit(root, flagsOf(root).forceShare ? { ...top, shared: BLK_PERM_ALL } : top);
   return out;
 }
 
@@ -86,11 +90,12 @@ export function attachPermissions(parent: BlockNode, child: BdrvChild): void {
 /**
  * bdrv_refresh_perms: hand every node from root down its permissions, root holding `top`. The
  * first refusal (another process holds what we need) puts the nodes already changed back and
- * throws that node's error.
+ * throws that node's error. A reopen passes the flags it is about to set, and checks before it
+ * changes anything.
  */
-export function applyPermissions(root: BlockNode, top: NodePerms): void {
+export function applyPermissions(root: BlockNode, top: NodePerms, flagsOf: FlagsOf = currentFlags): void {
   const done: Array<[BlockNode, NodePerms]> = [];
-  for (const [node, perms] of computePermissions(root, top)) {
+  for (const [node, perms] of computePermissions(root, top, flagsOf)) {
     if (!node.drv?.setPerm) continue;
     const before = node.perms;
     try {

@@ -82,3 +82,10 @@ function load(): NativeFs | null {
     return null;
   }
 }
+
+/** The lock calls on a plain descriptor (qemu-img check opens its file itself), or null without them. */
+export function fdLocks(fd: number): { lockByte(byte: number, lock: boolean): number; testLockByte(byte: number): number } | null {
+  const native = nativeFs();
+  if (!native) return null;
+  return { lockByte: (byte, lock) => native.lockByte(fd, byte, lock), testLockByte: (byte) => native.testByte(fd, byte) };
+}

@@ -6,17 +6,13 @@ import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO, BDRV_REQ_MAY
 import { BlockError, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
-import { BLK_PERM_ALL, PERM_NAMES } from '../../permissions';
+import { LockBytes } from './lock-bytes';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
 
 const AIO_MODES = ['threads', 'native', 'io_uring'] as const;
 const LOCKING = ['auto', 'on', 'off'] as const;
 const ENXIO = 6;
-const EAGAIN = 11;
-/** Lock bytes (file-posix): libvirt takes byte 0; QEMU's permissions start at 100, unshared ones at 200. */
-const LOCK_PERM_BASE = 100;
-const LOCK_SHARED_BASE = 200;
 const EBUSY = 16;
 const ENOSYS = 38;
 const ENODEV = 19;
@@ -34,14 +30,8 @@ class FileDriver implements DriverInstance {
   private hasWriteZeroes = true;
   private hasDiscard = true;
   private hasFallocate = true;
-  /** file.locking: whether this node publishes its permissions in lock bytes. */
-  private readonly useLock: boolean;
-  /** The lock bytes held: permissions taken (byte 100 + bit) and not shared (byte 200 + bit). */
-  private lockedPerm = 0;
-  private lockedUnshared = 0;
-  /** The last permissions set (perm, shared), re-taken on a new descriptor after reopen. */
-  private perm = 0;
-  private shared = BLK_PERM_ALL;
+  /** file.locking: the node's permissions published in lock bytes (null: locking off or impossible here). */
+  private readonly locks: LockBytes | null;
   // Zeroes are written here, never by a fallback above: NO_FALLBACK requests succeed too.
   readonly supportedZeroFlags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
   readonly primaryChild = null;
@@ -53,7 +43,7 @@ class FileDriver implements DriverInstance {
     private readonly node: BlockNode,
     locking: (typeof LOCKING)[number],
   ) {
-    this.useLock = locking !== 'off' && file.lockByte !== undefined && file.testLockByte !== undefined;
+    this.locks = locking === 'off' ? null : LockBytes.on(file, node.filename);
     // O_DIRECT needs sector-aligned requests; buffered I/O takes any byte.
     this.limits = { requestAlignment: node.flags.direct ? 512 : 1 };
   }
@@ -237,76 +227,20 @@ class FileDriver implements DriverInstance {
     return Promise.resolve({ clusterSize: 0, vmStateOffset: 0 });
   }
 
-  /**
-   * raw_handle_perm_lock: lock what we are about to hold, check nobody else is in the way of it,
-   * then drop what we no longer need. On a refusal the bytes are as they were.
-   */
+  /** raw_handle_perm_lock (the lock bytes are in lock-bytes.ts). */
   setPerm(perm: number, shared: number): void {
-    if (!this.useLock) return;
-    if ((this.perm | perm) !== this.perm || (this.shared & shared) !== this.shared) {
-      const taken = this.lockBytes(this.perm | perm, ~this.shared | ~shared, false);
-      const refused = taken ?? this.checkBytes(perm, shared);
-      if (refused) {
-        this.lockBytes(this.perm, ~this.shared, true);
-        throw new QemuError(`${refused}\nIs another process using the image [${this.node.filename}]?`, 11);
-      }
-    }
-    this.lockBytes(perm, ~shared, true);
-    this.perm = perm;
-    this.shared = shared;
-  }
-
-  /** raw_apply_lock_bytes: null, or the message of the lock that could not be taken. */
-  private lockBytes(perm: number, unshared: number, unlock: boolean, file = this.file): string | null {
-    for (const [base, want, held] of [
-      [LOCK_PERM_BASE, perm, 'lockedPerm'],
-      [LOCK_SHARED_BASE, unshared, 'lockedUnshared'],
-    ] as const) {
-      for (let i = 0; i < PERM_NAMES.length; i++) {
-        const bit = 1 << i;
-        if (want & bit && !(this[held] & bit)) {
-          const r = file.lockByte!(base + i, true);
-          if (r < 0) return lockError(r, `Failed to lock byte ${base + i}`);
-          this[held] |= bit;
-        } else if (unlock && this[held] & bit && !(want & bit)) {
-          if (file.lockByte!(base + i, false) === 0) this[held] &= ~bit;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** raw_check_lock_bytes: what another process holds that we need, or does not share that we hold. */
-  private checkBytes(perm: number, shared: number): string | null {
-    for (let i = 0; i < PERM_NAMES.length; i++) {
-      if (!(perm & (1 << i))) continue;
-      const r = this.file.testLockByte!(LOCK_SHARED_BASE + i);
-      if (r < 0) return lockError(r, `Failed to get "${PERM_NAMES[i]}" lock`);
-    }
-    for (let i = 0; i < PERM_NAMES.length; i++) {
-      if (shared & (1 << i)) continue;
-      const r = this.file.testLockByte!(LOCK_PERM_BASE + i);
-      if (r < 0) return lockError(r, `Failed to get shared "${PERM_NAMES[i]}" lock`);
-    }
-    return null;
+    this.locks?.set(perm, shared);
   }
 
   /** Reopening read-write needs a new descriptor (holding the same lock bytes); read-only can keep the old one. */
   async reopen(readOnly: boolean): Promise<void> {
     if (readOnly || !this.node.flags.readOnly) return;
     const file = await openHostFile(this.host, this.node.filename, false, this.node.flags.direct);
-    if (this.useLock) {
-      const perm = this.lockedPerm;
-      const unshared = this.lockedUnshared;
-      this.lockedPerm = 0;
-      this.lockedUnshared = 0;
-      const refused = this.lockBytes(perm, unshared, false, file);
-      if (refused) {
-        await file.close();
-        this.lockedPerm = perm;
-        this.lockedUnshared = unshared;
-        throw new QemuError(refused, 11);
-      }
+    try {
+      this.locks?.moveTo(file);
+    } catch (e) {
+      await file.close();
+      throw e;
     }
     await this.file.close();
     this.file = file;
@@ -329,11 +263,6 @@ function findAllocation(file: HostFile, start: number): { data: number; hole: nu
   // A hole dug at start between the two calls: nothing learned.
   if (hole === start) return -EBUSY;
   return { data: start, hole };
-}
-
-/** raw_lock_error_setg_errno: EAGAIN (someone holds it) is said without the errno text. */
-function lockError(r: number, text: string): string {
-  return r === -EAGAIN ? text : `${text}: ${strerror(-r)}`;
 }
 
 async function openHostFile(host: BlockHost, filename: string, readOnly: boolean, direct: boolean): Promise<HostFile> {
