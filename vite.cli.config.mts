@@ -17,7 +17,7 @@ export default defineConfig({
         blkstudio: 'src/cli/blkstudio.ts',
         'blkstudio-img': 'src/cli/blkstudio-img.ts',
       },
-      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron'],
+      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron', 'koffi'],
       output: { format: 'cjs', entryFileNames: '[name].cjs' },
     },
   },

@@ -43,6 +43,11 @@ export interface ReopenRequest {
  */
 export interface BlockBackendApi {
   readonly readOnly: boolean;
+  /**
+   * blk_set_perm(perm | WRITE): qemu-io takes the write permission before a command that
+   * writes. Throws QemuError ("Block node is read-only", or another process holding a lock).
+   */
+  takeWritePermission(): void;
   /** Format and protocol names of the root node, for `info`. */
   readonly formatName: string;
   readonly protocolName: string | undefined;

@@ -4,7 +4,7 @@
 import type { AllocationStatus, BlockBackendApi, ReopenRequest } from './block-backend-api';
 import { BdrvChild } from './child';
 import { BDRV_REQ_COPY_ON_READ, BDRV_REQ_FUA, type DriverInfo, type PreallocMode } from './driver';
-import { BlockError, EIO, ENOMEDIUM, ENOTSUP, QemuError } from './errors';
+import { BlockError, EIO, ENOMEDIUM, ENOTSUP, EPERM, QemuError } from './errors';
 import * as io from './io';
 
 const BDRV_MAX_LENGTH = 9223372035781033984n;
@@ -12,6 +12,7 @@ import type { BlockNode } from './node';
 import { findBlkdebugEngines } from './drivers/blkdebug';
 import { CACHE_MODES, closeNodes } from './open';
 import { applyReopen, planReopen } from './reopen';
+import { applyPermissions, backendPerms, BLK_PERM_WRITE, BLK_PERM_WRITE_UNCHANGED, type NodePerms } from './permissions';
 
 export class BlockBackend implements BlockBackendApi {
   readonly rootChild: BdrvChild;
@@ -30,6 +31,18 @@ export class BlockBackend implements BlockBackendApi {
   ) {
     this.rootChild = new BdrvChild('root', root, 'root', null);
     this.backendReadOnly = root.readOnly;
+    this.perms = backendPerms(root.readOnly);
+  }
+
+  /** What the backend holds of its root (blk->perm, blk->shared_perm). */
+  private perms: NodePerms;
+
+  takeWritePermission(): void {
+    if (this.perms.perm & BLK_PERM_WRITE) return;
+    if (this.root.readOnly) throw new QemuError('Block node is read-only', EPERM);
+    const next = { ...this.perms, perm: this.perms.perm | BLK_PERM_WRITE };
+    applyPermissions(this.root, next);
+    this.perms = next;
   }
 
   get graph() {
@@ -207,6 +220,11 @@ export class BlockBackend implements BlockBackendApi {
     const options = { ...(req.options ?? {}) };
     if (req.readOnly !== undefined) options['read-only'] = req.readOnly ? 'on' : 'off';
     const plans = planReopen(this.root, options, req.cache, CACHE_MODES, backendReadOnly);
+    // qemu-io's reopen -r drops the backend's write permission; -w leaves it to the next write.
+    const perms = backendReadOnly ? { ...this.perms, perm: this.perms.perm & ~(BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED) } : this.perms;
+    const newFlags = new Map(plans.map((p) => [p.node, p.flags]));
+    applyPermissions(this.root, perms, (n) => newFlags.get(n) ?? n.flags);
+    this.perms = perms;
     await applyReopen(plans);
     this.backendReadOnly = backendReadOnly;
     if (req.cache !== undefined) this.enableWriteCache = CACHE_MODES[req.cache].writeback;

@@ -11,7 +11,22 @@ export interface HostFile {
   size(): Promise<number>;
   truncate(length: number): Promise<void>;
   close(): Promise<void>;
+  // What file-posix gets from Linux beyond positional I/O. Each is absent where the host cannot
+  // do it (then the file driver writes zeroes and reports every byte as data, and takes no locks).
+  /** lseek(SEEK_DATA / SEEK_HOLE) from offset: the offset found, or -errno (-ENXIO: no data after offset). */
+  seek?(offset: number, whence: 'data' | 'hole'): number;
+  /** fallocate(2) with FALLOC_FL_* mode bits: 0 or -errno. */
+  fallocate?(mode: number, offset: number, length: number): Promise<number>;
+  /** file.locking: take (lock) or drop a shared OFD lock on one byte; 0 or -errno. */
+  lockByte?(byte: number, lock: boolean): number;
+  /** 0 if no other open file holds a lock on the byte, -EAGAIN if one does, or -errno. */
+  testLockByte?(byte: number): number;
 }
+
+/** fallocate(2) modes (linux/falloc.h). */
+export const FALLOC_FL_KEEP_SIZE = 0x01;
+export const FALLOC_FL_PUNCH_HOLE = 0x02;
+export const FALLOC_FL_ZERO_RANGE = 0x10;
 
 export interface HostOpenFlags {
   readOnly: boolean;

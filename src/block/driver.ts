@@ -116,6 +116,11 @@ export interface DriverInstance extends DriverOps {
   readonly flushesAllLayers?: boolean;
   /** Limits the driver imposes on requests to this node. */
   limits?: Partial<BlockLimits>;
+  /**
+   * Take these permissions and share these (permissions.ts): the file driver's lock bytes.
+   * Throws QemuError, holding what it held before, when another process is in the way.
+   */
+  setPerm?(perm: number, shared: number): void;
   /** Called before the node's read-only flag changes in a reopen (file reopens its descriptor). */
   reopen?(readOnly: boolean): Promise<void>;
   /** Driver options `reopen -o` may change (raw: offset, size); others are refused. */

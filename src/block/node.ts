@@ -1,5 +1,6 @@
 // A node of the block graph (QEMU's BlockDriverState): a driver instance plus the state the
 // generic layer keeps for it (limits, write generations, requests in flight).
+import { BLK_PERM_ALL, type NodePerms } from './permissions';
 import type { BdrvChild } from './child';
 import type { BlockDriver, BlockLimits, DriverInstance } from './driver';
 import type { QDict } from './qdict';
@@ -13,6 +14,8 @@ export interface NodeFlags {
   direct: boolean;
   /** discard=unmap: discard requests are passed down (BDRV_O_UNMAP). */
   unmap: boolean;
+  /** force-share=on (qemu-io -U): children inherit it; the node shares every permission. */
+  forceShare?: boolean;
 }
 
 /** A request the gateway is running on a node (bdrv tracked request). */
@@ -72,6 +75,8 @@ export class BlockNode {
   ejected = false;
   /** The options the node was opened with (reopen may repeat them unchanged). */
   openOptions: QDict = new Map();
+  /** What the node holds and shares (permissions.ts); nothing until the graph is complete. */
+  perms: NodePerms = { perm: 0, shared: BLK_PERM_ALL };
 
   constructor(
     readonly graph: BlockGraph,

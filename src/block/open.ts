@@ -1,5 +1,6 @@
 // Opening a graph from what qemu-io accepts (bdrv_open): a filename with format probing,
 // `-f FMT`, protocol prefixes, `json:{...}` filenames, `-o key=value` options and --image-opts.
+import { applyPermissions, attachPermissions, backendPerms } from './permissions';
 import type { BlockBackendApi, CacheMode, OpenRequest } from './block-backend-api';
 import { BlockBackend } from './block-backend';
 import type { BlockHost } from './block-host';
@@ -88,6 +89,7 @@ class Opener implements OpenContext {
     }
     const child = new BdrvChild(name, childNode, role, parent);
     parent.children.push(child);
+    attachPermissions(parent, child);
     return child;
   }
 
@@ -205,7 +207,9 @@ class Opener implements OpenContext {
     const ro = opts.takeBool('read-only');
     if (ro !== undefined) flags.readOnly = ro;
     opts.takeBool('auto-read-only');
-    if (opts.takeBool('force-share') && !flags.readOnly) {
+    const forceShare = opts.takeBool('force-share');
+    if (forceShare !== undefined) flags.forceShare = forceShare;
+    if (forceShare && !flags.readOnly) {
       throw new QemuError('force-share=on can only be used with read-only images');
     }
     const direct = opts.takeBool('cache.direct');
@@ -342,6 +346,7 @@ export async function openBlockBackend(host: BlockHost, req: OpenRequest, hooks:
     }
     if (req.copyOnRead && root.readOnly) throw new QemuError("Can't use copy-on-read on read-only device");
     checkWritePermissions(root, !(req.readOnly ?? false));
+    applyPermissions(root, backendPerms(req.readOnly ?? false));
     return new BlockBackend(root, cache.writeback, req.copyOnRead ?? false);
   } catch (e) {
     await closeNodes(opener.opened);

@@ -17,7 +17,11 @@ async function fill(fh: FileHandle, req: CreateImageRequest, control: JobControl
   const size = roundUp512(req.size);
   if (req.format === 'raw') {
     await fh.truncate(size);
-    if (req.preallocation !== 'full') return control.progress(size, size);
+    if (req.preallocation !== 'full') {
+      // allocate_first_block, as qemu-img create does (qemu-img map shows it as data).
+      if (size > 0) await fh.write(new Uint8Array(size < 4096 ? 512 : 4096), 0, size < 4096 ? 512 : 4096, 0);
+      return control.progress(size, size);
+    }
     const zeroes = new Uint8Array(Math.min(FILL_STEP, Math.max(size, 512)));
     for (let at = 0; at < size; at += zeroes.length) {
       if (control.aborted) return;

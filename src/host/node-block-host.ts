@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { BlockError } from '../block/index';
 import type { BlockHost, HostFile, HostOpenFlags, RawZlib } from '../block/index';
+import { nativeFs, type NativeFs } from './native-fs';
 
 const EIO = 5;
 
@@ -49,6 +50,7 @@ function completed(): Promise<void> {
 
 class NodeHostFile implements HostFile {
   private closed = false;
+  private readonly native: NativeFs | null = nativeFs();
 
   constructor(
     private readonly fd: number,
@@ -133,6 +135,23 @@ class NodeHostFile implements HostFile {
     if (!Number.isSafeInteger(length)) return Promise.reject(new BlockError(EFBIG_ERRNO));
     return wrap<void>((cb) => fs.ftruncate(this.fd, length, cb));
   }
+
+  // Absent (undefined) without the native calls, so the file driver knows to fall back.
+  readonly seek = this.native ? (offset: number, whence: 'data' | 'hole'): number => this.native!.seek(this.fd, offset, whence) : undefined;
+
+  readonly fallocate = this.native
+    ? async (mode: number, offset: number, length: number): Promise<number> => {
+        if (!Number.isSafeInteger(offset + length)) return -EFBIG_ERRNO;
+        const r = this.native!.fallocate(this.fd, mode, offset, length);
+        // Complete on a later turn, like every other request of this host.
+        await completed();
+        return r;
+      }
+    : undefined;
+
+  readonly lockByte = this.native ? (byte: number, lock: boolean): number => this.native!.lockByte(this.fd, byte, lock) : undefined;
+
+  readonly testLockByte = this.native ? (byte: number): number => this.native!.testByte(this.fd, byte) : undefined;
 
   async close(): Promise<void> {
     if (this.closed) return;

@@ -115,9 +115,14 @@ export class QemuIo {
       return -EINVAL;
     }
     // blk_set_perm() of the write permission the command needs.
-    if (ct.needsWrite && this.blk && this.blk.readOnly) {
-      this.out.errorReport('Block node is read-only');
-      return -EPERM;
+    if (ct.needsWrite && this.blk) {
+      try {
+        this.blk.takeWritePermission();
+      } catch (e) {
+        if (!(e instanceof QemuError)) throw e;
+        this.out.errorReport(e.message);
+        return -(e.errno || EPERM);
+      }
     }
     try {
       return await ct.cfunc(this, argv);

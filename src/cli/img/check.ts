@@ -4,7 +4,10 @@
 
 import * as fs from 'node:fs';
 import { checkQcow2Image, Qcow2OpenError, Qcow2RepairUnsupportedError, type CheckResult } from '../../block/drivers/qcow2/check';
-import { strerror } from '../../block/errors';
+import { QemuError, strerror } from '../../block/errors';
+import { LockBytes } from '../../block/drivers/file/lock-bytes';
+import { BLK_PERM_ALL, BLK_PERM_CONSISTENT_READ, BLK_PERM_RESIZE, BLK_PERM_WRITE } from '../../block/permissions';
+import { fdLocks } from '../../host/native-fs';
 import { probeFormat } from './backing';
 import { getopt } from './getopt';
 import { ImgOutput, usageError } from './output';
@@ -73,6 +76,7 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
   let quiet = false;
   let fixLeaks = false;
   let fixErrors = false;
+  let forceShare = false;
   for (const it of items) {
     if (it.kind === 'missing') return usageError(o, `missing argument for option '${it.arg}'`);
     if (it.kind === 'unknown') return usageError(o, `unrecognized option '${it.arg}'`);
@@ -82,6 +86,9 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
         return 0;
       case 'f':
         fmt = it.arg;
+        break;
+      case 'U':
+        forceShare = true;
         break;
       case 'r':
         if (it.arg === 'leaks') fixLeaks = true;
@@ -108,6 +115,10 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
     return 1;
   }
 
+  if (forceShare && fixLeaks) {
+    o.error(`Could not open '${filename}': force-share=on can only be used with read-only images`);
+    return 1;
+  }
   let fd: number;
   try {
     fd = fs.openSync(filename, fixLeaks ? 'r+' : 'r');
@@ -142,12 +153,29 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
             "         Specify the 'raw' format explicitly to remove the restrictions.\n",
         );
       }
+      // raw passes the BlockBackend's permissions through: read, and write with -r.
+      const refused = takeLocks(fd, filename, BLK_PERM_CONSISTENT_READ | (fixLeaks ? BLK_PERM_WRITE : 0), BLK_PERM_ALL);
+      if (refused) {
+        o.error(`Could not open '${filename}': ${refused}`);
+        return 1;
+      }
       o.error('This image format does not support checks');
       return 63;
     }
     const write = async (offset: number, data: Uint8Array) => {
       for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, offset + done);
     };
+    // qcow2 locks its file before reading the header: nobody else may write or resize it.
+    const refused = takeLocks(
+      fd,
+      filename,
+      BLK_PERM_CONSISTENT_READ | (fixLeaks ? BLK_PERM_WRITE | BLK_PERM_RESIZE : 0),
+      forceShare ? BLK_PERM_ALL : BLK_PERM_ALL & ~(BLK_PERM_WRITE | BLK_PERM_RESIZE),
+    );
+    if (refused) {
+      o.error(`Could not open '${filename}': ${refused}`);
+      return 1;
+    }
     let r: CheckResult;
     try {
       r = await checkQcow2Image(read, fileSize, { fixLeaks, fixErrors, write });
@@ -183,5 +211,18 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
     return r.corruptions ? 2 : r.leaks ? 3 : 0;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** file.locking as the file node of qemu-img check's graph takes it: null, or QEMU's refusal. The descriptor's close drops the locks. */
+function takeLocks(fd: number, filename: string, perm: number, shared: number): string | null {
+  const target = fdLocks(fd);
+  const locks = target && LockBytes.on(target, filename);
+  try {
+    locks?.set(perm, shared);
+    return null;
+  } catch (e) {
+    if (e instanceof QemuError) return e.message;
+    throw e;
   }
 }

@@ -3,6 +3,7 @@
 
 import { utf8ToBinaryString } from '../../common/binary-string';
 import * as fs from 'node:fs';
+import { nativeFs } from '../../host/native-fs';
 import { layoutNewQcow2, Qcow2TooLargeError } from '../../block/drivers/qcow2/create';
 import { strerror } from '../../block/errors';
 import { openBacking } from './backing';
@@ -71,12 +72,18 @@ function createRaw(filename: string, opts: QemuOpts, size: bigint): void {
     if (total > INT64_MAX) throw new CreateError('Could not resize file: Invalid argument');
     if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw new CreateError('EFBIG');
     try {
+      const native = nativeFs();
       if (prealloc === 'off') fs.ftruncateSync(fd, Number(total));
-      else {
-        // falloc and full both leave zeroes; node has no fallocate, so both write them.
+      else if (prealloc === 'falloc' && native && total > 0n && native.fallocate(fd, 0, 0, Number(total)) === 0) {
+        // posix_fallocate: allocated, reads as zeroes, nothing written.
+      } else {
+        // full (or falloc where the host has no fallocate) writes the zeroes.
         const chunk = new Uint8Array(1 << 20);
         for (let at = 0; at < Number(total); at += chunk.length) writeAll(fd, chunk.subarray(0, Math.min(chunk.length, Number(total) - at)), at);
       }
+      // allocate_first_block: QEMU writes the first block of a new file (for O_DIRECT
+      // alignment probing), which qemu-img map then shows as data.
+      if (prealloc !== 'full' && total > 0n) writeAll(fd, new Uint8Array(total < 4096n ? 512 : 4096), 0);
     } catch (e) {
       const errno = Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
       if (errno === 27) throw new CreateError('EFBIG');

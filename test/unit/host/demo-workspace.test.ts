@@ -23,7 +23,8 @@ describe('the demo workspace', () => {
       ]);
       dir = /in (\/\S+)\)/.exec(ws.notes[0]!)![1]!;
       // Written through our qcow2 driver, checked by the real qemu-img.
-      const check = spawnSync('qemu-img', ['check', join(dir, 'test.qcow2')], { encoding: 'utf8' });
+      // -U: the workspace holds the image open and locked, as a running QEMU would.
+      const check = spawnSync('qemu-img', ['check', '-U', join(dir, 'test.qcow2')], { encoding: 'utf8' });
       expect(check.stdout).toContain('No errors were found on the image.');
 
       const out: string[] = [];

@@ -44,9 +44,10 @@ describe('Session.createImage', () => {
     const file = join(dir, 'new.qcow2');
     const { jobId } = session.createImage({ filename: file, format: 'qcow2', size: 64 << 20, clusterSize: 4096, open: true });
     expect(await finished(jobId)).toMatchObject({ kind: 'create-image', status: 'complete' });
-    const check = spawnSync('qemu-img', ['check', file], { encoding: 'utf8' });
+    // The session holds the image open and locked, as QEMU would: qemu-img needs -U (force share).
+    const check = spawnSync('qemu-img', ['check', '-U', file], { encoding: 'utf8' });
     expect(check.stdout).toContain('No errors were found on the image.');
-    const info = JSON.parse(spawnSync('qemu-img', ['info', '--output=json', file], { encoding: 'utf8' }).stdout) as { 'virtual-size': number; 'cluster-size': number };
+    const info = JSON.parse(spawnSync('qemu-img', ['info', '-U', '--output=json', file], { encoding: 'utf8' }).stdout) as { 'virtual-size': number; 'cluster-size': number };
     expect(info).toMatchObject({ 'virtual-size': 64 << 20, 'cluster-size': 4096 });
     expect(session.snapshot().image).toMatchObject({ format: 'qcow2' });
     expect((await session.run('write -P 7 0 4k')).rc).toBe(0);

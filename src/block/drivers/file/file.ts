@@ -1,15 +1,24 @@
 // The `file` protocol driver (QEMU's file-posix): a host file, positional I/O through BlockHost.
 import type { BlockHost, HostFile } from '../../block-host';
+import { FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE } from '../../block-host';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
-import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
-import { ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
+import { BlockError, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
+import { LockBytes } from './lock-bytes';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict } from '../../qdict';
 
 const AIO_MODES = ['threads', 'native', 'io_uring'] as const;
 const LOCKING = ['auto', 'on', 'off'] as const;
+const ENXIO = 6;
+const EBUSY = 16;
+const ENOSYS = 38;
+const ENODEV = 19;
+const ENOTTY = 25;
+/** allocate_first_block: how much of a file grown from empty gets written (MAX_BLOCKSIZE). */
+const FIRST_BLOCK = 4096;
 /** Largest zero buffer the driver writes at once. */
 const ZERO_CHUNK = 1 << 20;
 
@@ -17,6 +26,12 @@ let zeroChunk: Uint8Array | null = null;
 
 class FileDriver implements DriverInstance {
   readonly supportedWriteFlags = 0;
+  // What this file system turned out to support (file-posix's has_write_zeroes & co.).
+  private hasWriteZeroes = true;
+  private hasDiscard = true;
+  private hasFallocate = true;
+  /** file.locking: the node's permissions published in lock bytes (null: locking off or impossible here). */
+  private readonly locks: LockBytes | null;
   // Zeroes are written here, never by a fallback above: NO_FALLBACK requests succeed too.
   readonly supportedZeroFlags = BDRV_REQ_MAY_UNMAP | BDRV_REQ_NO_FALLBACK;
   readonly primaryChild = null;
@@ -26,7 +41,9 @@ class FileDriver implements DriverInstance {
     private file: HostFile,
     private readonly host: BlockHost,
     private readonly node: BlockNode,
+    locking: (typeof LOCKING)[number],
   ) {
+    this.locks = locking === 'off' ? null : LockBytes.on(file, node.filename);
     // O_DIRECT needs sector-aligned requests; buffered I/O takes any byte.
     this.limits = { requestAlignment: node.flags.direct ? 512 : 1 };
   }
@@ -42,27 +59,80 @@ class FileDriver implements DriverInstance {
   }
 
   /**
-   * Node has no fallocate(), so zeroing is done here by writing zeroes, or, when the range runs
-   * to the end of the file and unmapping is allowed, by cutting the file and growing it back,
-   * which leaves a hole.
+   * file-posix's write-zeroes: with unmap allowed, punch a hole first; then fallocate's
+   * ZERO_RANGE, a punched hole filled again, or (past the end) plain fallocate. Where none of
+   * that works (or the host has no fallocate), write zeroes, as the block layer's fallback does.
    */
   async pwriteZeroes(offset: number, bytes: number, flags: number): Promise<void> {
-    const size = await this.file.size();
-    if (flags & BDRV_REQ_MAY_UNMAP && offset + bytes >= size && offset < size) {
-      await this.file.truncate(offset);
-      await this.file.truncate(Math.max(size, offset + bytes));
-      return;
+    if (this.file.fallocate) {
+      if (flags & BDRV_REQ_MAY_UNMAP) {
+        const r = await this.fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, bytes);
+        if (r === 0) return;
+        if (r !== -ENOTSUP && r !== -EINVAL && r !== -EBUSY) throw new BlockError(-r);
+      }
+      const r = await this.writeZeroesNative(offset, bytes);
+      if (r === 0) return;
+      if (r !== -ENOTSUP) throw new BlockError(-r);
+    } else if (flags & BDRV_REQ_MAY_UNMAP) {
+      // Without fallocate, a range running to the end of the file still becomes a hole: cut
+      // the file and grow it back.
+      const size = await this.file.size();
+      if (offset + bytes >= size && offset < size) {
+        await this.file.truncate(offset);
+        await this.file.truncate(Math.max(size, offset + bytes));
+        return;
+      }
     }
-    zeroChunk ??= new Uint8Array(ZERO_CHUNK);
-    for (let done = 0; done < bytes; ) {
-      const n = Math.min(bytes - done, ZERO_CHUNK);
-      await this.file.pwrite(zeroChunk.subarray(0, n), offset + done);
-      done += n;
-    }
+    await this.pwriteZeroesRange(offset, bytes);
   }
 
-  /** Discard punches a hole in QEMU: the range reads back as zeroes afterwards. */
+  /** handle_aiocb_write_zeroes: 0, or -errno (-ENOTSUP: nothing here could do it). */
+  private async writeZeroesNative(offset: number, bytes: number): Promise<number> {
+    if (this.hasWriteZeroes) {
+      const r = await this.fallocate(FALLOC_FL_ZERO_RANGE, offset, bytes);
+      if (r === -ENOTSUP) this.hasWriteZeroes = false;
+      // Some file systems refuse unaligned ranges with EINVAL: try the others then.
+      else if (r !== -EINVAL) return r;
+    }
+    if (this.hasDiscard && this.hasFallocate) {
+      const r = await this.fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, bytes);
+      if (r === 0) {
+        const again = await this.fallocate(0, offset, bytes);
+        if (again !== -ENOTSUP) return again;
+        this.hasFallocate = false;
+      } else if (r === -ENOTSUP) {
+        this.hasDiscard = false;
+      } else if (r !== -EINVAL) {
+        return r;
+      }
+    }
+    if (this.hasFallocate && offset >= (await this.file.size())) {
+      const r = await this.fallocate(0, offset, bytes);
+      if (r !== -ENOTSUP) return r;
+      this.hasFallocate = false;
+    }
+    return -ENOTSUP;
+  }
+
+  /** do_fallocate + translate_err: the errnos that mean "not here" all become ENOTSUP. */
+  private async fallocate(mode: number, offset: number, bytes: number): Promise<number> {
+    const r = await this.file.fallocate!(mode, offset, bytes);
+    return r === -ENODEV || r === -ENOSYS || r === -ENOTTY ? -ENOTSUP : r;
+  }
+
+  /**
+   * Discard punches a hole (the range reads back as zeroes). Where the file system cannot,
+   * QEMU leaves the data as it is; a host without fallocate at all writes zeroes instead, so
+   * discarded data never survives on one host and not on another.
+   */
   async pdiscard(offset: number, bytes: number): Promise<void> {
+    if (this.file.fallocate) {
+      if (!this.hasDiscard) return;
+      const r = await this.fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, bytes);
+      if (r === -ENOTSUP) this.hasDiscard = false;
+      else if (r < 0) throw new BlockError(-r);
+      return;
+    }
     const size = await this.file.size();
     const end = Math.min(offset + bytes, size);
     if (end <= offset) return;
@@ -81,9 +151,33 @@ class FileDriver implements DriverInstance {
     return nothingToDo();
   }
 
-  /** Without SEEK_DATA in Node every byte counts as data (what file-posix says without want_zero). */
-  blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
-    return Promise.resolve({ status: BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID, pnum: bytes, map: offset });
+  /**
+   * raw_co_block_status: without want_zero (or without SEEK_DATA on this host) every byte is
+   * data; otherwise holes read as zero, found with SEEK_DATA / SEEK_HOLE (find_allocation).
+   */
+  blockStatus(offset: number, bytes: number, wantZero: boolean): Promise<BlockStatus> {
+    const data = BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
+    if (!wantZero || !this.file.seek) return Promise.resolve({ status: data, pnum: bytes, map: offset });
+    const found = findAllocation(this.file, offset);
+    let status: number;
+    let pnum: number;
+    if (found === -ENXIO) {
+      // A trailing hole (or a file cut behind our back).
+      status = BDRV_BLOCK_ZERO;
+      pnum = bytes;
+    } else if (typeof found === 'number') {
+      // Nothing learned: no holes then.
+      status = BDRV_BLOCK_DATA;
+      pnum = bytes;
+    } else if (found.data === offset) {
+      status = BDRV_BLOCK_DATA;
+      const align = this.limits?.requestAlignment ?? 1;
+      pnum = Math.ceil((found.hole - offset) / align) * align;
+    } else {
+      status = BDRV_BLOCK_ZERO;
+      pnum = found.data - offset;
+    }
+    return Promise.resolve({ status: status | BDRV_BLOCK_OFFSET_VALID, pnum, map: offset });
   }
 
   getLength(): Promise<number> {
@@ -100,6 +194,11 @@ class FileDriver implements DriverInstance {
         await this.pwriteZeroesRange(size, offset - size);
       }
       await this.file.truncate(offset);
+      // allocate_first_block: QEMU writes the first block of a file grown from empty, so
+      // that O_DIRECT alignment probing later finds allocated blocks (qemu-img map shows it).
+      if (size === 0 && offset > 0 && prealloc === 'off') {
+        await this.pwriteZeroesRange(0, offset < FIRST_BLOCK ? 512 : FIRST_BLOCK);
+      }
     } catch (e) {
       if (e instanceof QemuError) throw e;
       const errno = toErrno(e);
@@ -128,10 +227,21 @@ class FileDriver implements DriverInstance {
     return Promise.resolve({ clusterSize: 0, vmStateOffset: 0 });
   }
 
-  /** Reopening read-write needs a new descriptor; read-only can keep the old one. */
+  /** raw_handle_perm_lock (the lock bytes are in lock-bytes.ts). */
+  setPerm(perm: number, shared: number): void {
+    this.locks?.set(perm, shared);
+  }
+
+  /** Reopening read-write needs a new descriptor (holding the same lock bytes); read-only can keep the old one. */
   async reopen(readOnly: boolean): Promise<void> {
     if (readOnly || !this.node.flags.readOnly) return;
     const file = await openHostFile(this.host, this.node.filename, false, this.node.flags.direct);
+    try {
+      this.locks?.moveTo(file);
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
     await this.file.close();
     this.file = file;
   }
@@ -139,6 +249,20 @@ class FileDriver implements DriverInstance {
   close(): Promise<void> {
     return this.file.close();
   }
+}
+
+/** find_allocation: where data and the next hole start at offset, or the -errno of lseek. */
+function findAllocation(file: HostFile, start: number): { data: number; hole: number } | number {
+  const data = file.seek!(start, 'data');
+  if (data < 0) return data;
+  if (data < start) return -5;
+  if (data > start) return { data, hole: start };
+  const hole = file.seek!(start, 'hole');
+  if (hole < 0) return hole;
+  if (hole < start) return -5;
+  // A hole dug at start between the two calls: nothing learned.
+  if (hole === start) return -EBUSY;
+  return { data: start, hole };
 }
 
 async function openHostFile(host: BlockHost, filename: string, readOnly: boolean, direct: boolean): Promise<HostFile> {
@@ -165,7 +289,7 @@ export const fileDriver: BlockDriver = {
     const filename = opts.takeString('filename');
     const aio = opts.takeEnum('aio', AIO_MODES);
     opts.takeNumber('aio-max-batch');
-    opts.takeEnum('locking', LOCKING);
+    const locking = opts.takeEnum('locking', LOCKING) ?? 'auto';
     opts.takeString('pr-manager');
     opts.takeBool('drop-cache');
     opts.takeBool('x-check-cache-dropped');
@@ -175,6 +299,6 @@ export const fileDriver: BlockDriver = {
     }
     node.filename = filename;
     const file = await openHostFile(ctx.host, filename, node.flags.readOnly, node.flags.direct);
-    return new FileDriver(file, ctx.host, node);
+    return new FileDriver(file, ctx.host, node, locking);
   },
 };
