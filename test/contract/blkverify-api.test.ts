@@ -2,7 +2,7 @@
 // recorded (never an exit) and arrives as an event carrying what a hex view needs; any two
 // nodes can be read side by side; a whole-image diff streams its ranges and can be cancelled.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,17 +124,22 @@ describe.each(TRANSPORTS)('blkverify and sector diffs over %s', (_name, transpor
   it('cancels a running diff', async () => {
     const big = join(dir, 'big.raw');
     const other = join(dir, 'other.raw');
-    writeFileSync(big, Buffer.alloc(0));
-    writeFileSync(other, Buffer.alloc(0));
-    qemuImg('resize', '-q', '-f', 'raw', big, '4G');
-    qemuImg('resize', '-q', '-f', 'raw', other, '4G');
+    // Real data, not holes: block status skips holes (SEEK_DATA), so a sparse pair would be
+    // compared before the cancel arrives.
+    const SIZE = 512 * MiB;
+    const chunk = Buffer.alloc(MiB, 0x5a);
+    for (const f of [big, other]) {
+      const fd = openSync(f, 'w');
+      for (let at = 0; at < SIZE; at += MiB) writeSync(fd, chunk, 0, MiB, at);
+      closeSync(fd);
+    }
     await value('openImage', { filename: `blkverify:${big}:${other}`, format: 'raw' });
     const started = await value<DiffStarted>('startDiff');
     expect(await value<boolean>('cancelDiff', { diffId: started.diffId })).toBe(true);
     await waitFor(() => events().some((e) => e.type === 'diff-done'), 'diff-done');
     const done = events().find((e) => e.type === 'diff-done') as Extract<SessionEvent, { type: 'diff-done' }>;
     expect(done.status).toBe('cancelled');
-    expect(done.done).toBeLessThan(4 * 1024 * MiB);
+    expect(done.done).toBeLessThan(SIZE);
   });
 
   it('answers calls without a blkverify node with NO_BLKVERIFY', async () => {
