@@ -42,8 +42,11 @@ export function nativeFs(): NativeFs | null {
 function load(): NativeFs | null {
   if (process.platform !== 'linux') return null;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as typeof import('koffi');
+    // The module's own require where there is one (the CommonJS bundles, Playwright's loader);
+    // under an ES module loader (vitest) resolve from the working directory. No import.meta: it
+    // would make Node treat this file as an ES module where it is loaded as CommonJS.
+    const load = typeof require === 'function' ? require : createRequire(`${process.cwd()}/`);
+    const koffi = load('koffi') as typeof import('koffi');
     const libc = koffi.load('libc.so.6');
     const lseek = libc.func('int64_t lseek(int fd, int64_t offset, int whence)') as (fd: number, off: number, whence: number) => number | bigint;
     const fallocate = libc.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)') as (fd: number, mode: number, off: number, len: number) => number;
