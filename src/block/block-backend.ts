@@ -191,7 +191,7 @@ export class BlockBackend implements BlockBackendApi {
     const backendReadOnly = req.readOnly ?? this.backendReadOnly;
     const options = { ...(req.options ?? {}) };
     if (req.readOnly !== undefined) options['read-only'] = req.readOnly ? 'on' : 'off';
-    const plans = planReopen(this.root, options, req.cache, CACHE_MODES, backendReadOnly);
+    const plans = await planReopen(this.root, options, req.cache, CACHE_MODES, backendReadOnly);
     await applyReopen(plans);
     this.backendReadOnly = backendReadOnly;
     if (req.cache !== undefined) this.enableWriteCache = CACHE_MODES[req.cache].writeback;

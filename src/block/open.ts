@@ -151,7 +151,7 @@ class Opener implements OpenContext {
     node.probed = probed;
     this.preopened.set(node, fileNode);
     this.opened.push(node);
-    node.openOptions = new Map([...options, ['driver', drv.formatName]]);
+    node.openOptions = openOptionsOf(options, drv, nodeName);
     node.drv = await drv.open(node, options, this);
     this.preopened.delete(node);
     const left = [...options.keys()];
@@ -168,7 +168,7 @@ class Opener implements OpenContext {
     }
     const node = new BlockNode(this.graph, drv, nodeName ?? this.graph.autoNodeName(), filename ?? stringOption(options, 'filename') ?? '', flags);
     this.opened.push(node);
-    node.openOptions = new Map([...options, ['driver', drv.formatName]]);
+    node.openOptions = openOptionsOf(options, drv, nodeName);
     node.drv = await drv.open(node, options, this);
     const left = [...options.keys()];
     if (left.length > 0) throw new QemuError(`Block protocol '${drv.formatName}' doesn't support the option '${left[0]}'`);
@@ -231,6 +231,13 @@ class Opener implements OpenContext {
     }
     return name;
   }
+}
+
+/** What reopen may repeat unchanged: the options left for the driver, its name and a node-name given. */
+function openOptionsOf(options: QDict, drv: BlockDriver, nodeName: string | undefined): QDict {
+  const out: QDict = new Map([...options, ['driver', drv.formatName]]);
+  if (nodeName !== undefined) out.set('node-name', nodeName);
+  return out;
 }
 
 function stringOption(options: QDict, key: string): string | undefined {
