@@ -128,6 +128,8 @@ export interface DriverInstance extends DriverOps {
    * commit (qcow2 flushes its caches); throws QEMU's message. Keys it leaves must be unchanged.
    */
   reopenPrepare?(options: QDict, flags: NodeFlags): Promise<ReopenPrepared>;
+  /** bdrv_join_options: add the `old` options the node had to the new `options` (default: those not given anew). */
+  joinOptions?(options: QDict, old: QDict): void;
 }
 
 /** A driver's checked reopen, applied once every node of the reopen is checked. */

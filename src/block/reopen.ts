@@ -14,9 +14,9 @@ export interface ReopenPlan {
   flags: NodeFlags;
   /** Driver-specific options the driver still has to take (raw: offset, size). */
   driverOptions: QDict;
-  /** The driver's own checked reopen (reopenPrepare), and the option values it took. */
+  /** The driver's own checked reopen (reopenPrepare), and its options as later reopens keep them. */
   prepared?: ReopenPrepared;
-  taken?: QDict;
+  kept?: QDict;
 }
 
 /** Split `file.x=...` style keys down the graph: each node gets the keys meant for it. */
@@ -117,22 +117,19 @@ export async function planReopen(
 }
 
 /**
- * The driver's reopen prepare on the options it knows, the ones it was opened with under the
- * new ones (QEMU keeps old options); what it takes is no longer checked to be unchanged.
+ * The driver's reopen prepare on the options it knows: the new ones joined with those it had
+ * (bdrv_join_options; QEMU keeps old options), what it takes is no longer checked to be unchanged.
  */
 async function prepareDriver(plan: ReopenPlan, own: QDict): Promise<void> {
   const { node } = plan;
-  const dict: QDict = new Map();
-  for (const [key, value] of node.openOptions) if (node.driver.runtimeOptions.includes(key) && !own.has(key)) dict.set(key, value);
-  for (const [key, value] of own) dict.set(key, value);
-  const before = new Map(dict);
+  const runtime = node.driver.runtimeOptions;
+  const old: QDict = new Map([...node.openOptions].filter(([key]) => runtime.includes(key)));
+  const dict: QDict = new Map(own);
+  if (node.drv.joinOptions) node.drv.joinOptions(dict, old);
+  else for (const [key, value] of old) if (!dict.has(key)) dict.set(key, value);
+  plan.kept = new Map([...dict].filter(([key]) => runtime.includes(key)));
   plan.prepared = await node.drv.reopenPrepare!(dict, plan.flags);
-  plan.taken = new Map();
-  for (const key of [...own.keys()]) {
-    if (dict.has(key)) continue;
-    plan.taken.set(key, before.get(key) ?? null);
-    own.delete(key);
-  }
+  for (const key of [...own.keys()]) if (!dict.has(key)) own.delete(key);
 }
 
 /** `backing=NAME` / `file=NAME` naming the node that is already there change nothing. */
@@ -167,8 +164,9 @@ export async function applyReopen(plans: ReopenPlan[]): Promise<void> {
     if (p.driverOptions.size > 0 && p.node.drv.reopenOptions) await p.node.drv.reopenOptions(p.driverOptions);
     if (p.prepared) {
       p.prepared.commit();
-      // What was given now is what later reopens keep.
-      for (const [key, value] of p.taken ?? []) p.node.openOptions.set(key, value);
+      // The joined options are what the next reopen starts from.
+      for (const key of [...p.node.openOptions.keys()]) if (p.node.driver.runtimeOptions.includes(key)) p.node.openOptions.delete(key);
+      for (const [key, value] of p.kept ?? []) p.node.openOptions.set(key, value);
     }
     Object.assign(p.node.flags, p.flags);
   }

@@ -193,8 +193,12 @@ export class NodeBlockHost implements BlockHost {
   }
 
   async createTempFile(): Promise<{ path: string; file: HostFile }> {
+    // QEMU 7.2's get_tmp_filename: /var/tmp/vl.XXXXXX (mkstemp's six letters and digits).
+    const dir = process.platform !== 'win32' && fs.existsSync('/var/tmp') ? '/var/tmp' : os.tmpdir();
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     for (;;) {
-      const name = path.join(os.tmpdir(), `vl.${Math.random().toString(36).slice(2, 8)}`);
+      const suffix = Array.from({ length: 6 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+      const name = path.join(dir, `vl.${suffix}`);
       try {
         const fd = await wrap<number>((cb) =>
           fs.open(name, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600, cb),

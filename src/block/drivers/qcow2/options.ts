@@ -71,6 +71,24 @@ export interface GivenOptions {
   cacheCleanInterval?: number;
 }
 
+/**
+ * qcow2_join_options: a new overlap template drops the old overlap flags, a new cache-size the
+ * old L2/refcount sizes; and, as QEMU's check reads, an old cache-size goes as soon as any cache
+ * size is set after the join (which includes itself).
+ */
+export function joinQcow2Options(options: QDict, old: QDict): void {
+  const drop = (keys: readonly string[]) => keys.forEach((key) => old.delete(key));
+  if (options.has('overlap-check') || options.has('overlap-check.template')) {
+    // QEMU's list stops before bitmap-directory.
+    drop(['overlap-check', 'overlap-check.template', ...OVERLAP_FLAG_OPTIONS.slice(0, 8)]);
+  }
+  const newTotal = options.has('cache-size');
+  if (newTotal) drop(['l2-cache-size', 'refcount-cache-size']);
+  for (const [key, value] of old) if (!options.has(key)) options.set(key, value);
+  const anyCacheSize = options.has('cache-size') || options.has('l2-cache-size') || options.has('refcount-cache-size');
+  if (anyCacheSize && !newTotal) options.delete('cache-size');
+}
+
 /** What a reopen does between the checks (QEMU flushes the old caches, then marks the image clean). */
 export interface UpdateSteps {
   flushCaches?(): Promise<void>;

@@ -29,7 +29,7 @@ import { be32, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DIRTY, putBe64,
 import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
 import { readImage } from './open';
-import { QCOW2_RUNTIME_OPTIONS, resolveQcow2Options, takeQcow2Options } from './options';
+import { joinQcow2Options, QCOW2_RUNTIME_OPTIONS, resolveQcow2Options, takeQcow2Options } from './options';
 import { refcountOf } from './refcount';
 import { Qcow2State } from './state';
 import { preallocateGrowth } from './preallocate';
@@ -358,6 +358,10 @@ class Qcow2Driver implements DriverInstance {
       );
     }
     return Promise.resolve({ clusterSize: s.clusterSize, vmStateOffset: this.vmStateOffset, specific });
+  }
+
+  joinOptions(options: QDict, old: QDict): void {
+    joinQcow2Options(options, old);
   }
 
   /**
