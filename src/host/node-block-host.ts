@@ -193,8 +193,10 @@ export class NodeBlockHost implements BlockHost {
   }
 
   async createTempFile(): Promise<{ path: string; file: HostFile }> {
-    // QEMU 7.2's get_tmp_filename: /var/tmp/vl.XXXXXX (mkstemp's six letters and digits).
-    const dir = process.platform !== 'win32' && fs.existsSync('/var/tmp') ? '/var/tmp' : os.tmpdir();
+    // QEMU 7.2's create_tmp_file: $TMPDIR/vl.XXXXXX (mkstemp's six letters and digits), with
+    // /var/tmp for /tmp (often a small tmpfs) when it exists.
+    const base = os.tmpdir();
+    const dir = process.platform !== 'win32' && base === '/tmp' && fs.existsSync('/var/tmp') ? '/var/tmp' : base;
     const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     for (;;) {
       const suffix = Array.from({ length: 6 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');

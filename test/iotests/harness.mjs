@@ -471,8 +471,8 @@ const CSV_REPL = '$1,$2,X:XX:XX.XX,XXX,XXX';
 // Generated node names differ from run to run (iotests `_filter_generated_node_ids`).
 const NODE_ID_RE = /#block[0-9]{3,}/g;
 const NODE_ID_REPL = '#blockNNN';
-// The -s overlay's scratch file (QEMU's get_tmp_filename, mkstemp's random letters).
-const TEMP_FILE_RE = /\/var\/tmp\/vl\.[A-Za-z0-9]{6}/g;
+// The -s overlay's scratch file ($TMPDIR or /var/tmp, then mkstemp's random letters).
+const TEMP_FILE_RE = /(?:\/[^\s'/]+)*\/vl\.[A-Za-z0-9]{6}/g;
 const TEMP_FILE_REPL = '/var/tmp/vl.XXXXXX';
 
 /**
