@@ -678,4 +678,23 @@ export const qcow2Cases = [
     argv: c('open -o driver=qcow2,overlap-check.active-l1=off d.qcow2', 'reopen', 'reopen -o overlap-check.main-header=on', 'write -P 0x22 0 512', 'read -P 0x22 0 512'),
     compareImages: ['d.qcow2'],
   },
+  {
+    name: 'qcow2-snapshot-reopen-once',
+    description: '-s: the first reopen in the same mode goes through, every later one needs the deleted scratch file; option errors in between change nothing',
+    images: [q2('t.qcow2', '64M')],
+    argv: ['-s', '-f', 'qcow2', ...c(
+      'reopen -o foo=bar',
+      'reopen',
+      'write -P 1 0 4k',
+      'reopen -o lazy-refcounts=foo',
+      'reopen -o lazy-refcounts=on',
+      'reopen -c writethrough',
+      'write -P 2 4k 4k',
+      'read -P 1 0 4k',
+      'read -P 2 4k 4k',
+      'reopen -o discard=unmap',
+      'map',
+    ), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+  },
 ];

@@ -31,6 +31,8 @@ export class SnapshotOverlay implements DriverInstance {
   /** Like qcow2's, the overlay's data lives in its own file, not in the image below. */
   readonly primaryChild = null;
   private state: Uint8Array;
+  /** A reopen went through: QEMU's file node then needs the scratch file by name for any other. */
+  private reopened = false;
 
   constructor(
     /** The image under the overlay (its backing file): read, never written. */
@@ -179,8 +181,9 @@ export class SnapshotOverlay implements DriverInstance {
   }
 
   /**
-   * QEMU's overlay checks its qcow2 options like any qcow2 image; then its file node is reopened,
-   * and a new open mode (read-only, O_DIRECT) needs the scratch file by name, which is gone.
+   * QEMU's overlay checks its qcow2 options like any qcow2 image; then its file node is reopened.
+   * qemu-io 7.2 keeps the descriptor only the first time and only in the same open mode; a new
+   * mode (read-only, O_DIRECT) or any later reopen needs the scratch file by name, which is gone.
    */
   async reopenPrepare(options: QDict, flags: NodeFlags): Promise<ReopenPrepared> {
     const geometry = { clusterSize: CLUSTER, virtualSize: Math.floor(this.size / 512) * 512, l2EntryBytes: 8, version: 3, lazyRefcountsBit: false };
@@ -194,11 +197,13 @@ export class SnapshotOverlay implements DriverInstance {
           const unchanged = (key === 'file.driver' && value === 'file') || (key === 'file.filename' && value === this.scratchPath);
           if (!unchanged) throw new QemuError(`Cannot change the option '${key.slice(5)}'`);
         }
-        if (flags.readOnly !== this.fileFlags.readOnly || flags.direct !== this.fileFlags.direct) {
+        if (this.reopened || flags.readOnly !== this.fileFlags.readOnly || flags.direct !== this.fileFlags.direct) {
           throw new QemuError(`Could not open '${this.scratchPath}': No such file or directory`, ENOENT);
         }
       },
-      commit: () => undefined,
+      commit: () => {
+        this.reopened = true;
+      },
     };
   }
 
