@@ -697,4 +697,11 @@ export const qcow2Cases = [
     ), 't.qcow2'],
     compareImages: ['t.qcow2'],
   },
+  {
+    name: 'qcow2-reopen-encrypt-options',
+    description: 'encrypt.* at open and reopen of an unencrypted image: a format is refused, other keys are taken silently',
+    images: [T],
+    argv: c('open -o driver=qcow2,encrypt.format=aes t.qcow2', 'open -o driver=qcow2,encrypt.key-secret=sec0,encrypt.foo=bar t.qcow2', 'reopen -o encrypt.format=luks', 'reopen -o encrypt.key-secret=foo,encrypt.bar=baz', 'info'),
+    compareImages: ['t.qcow2'],
+  },
 ];

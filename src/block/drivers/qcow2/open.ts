@@ -183,7 +183,8 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   validateTable(h.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
   checkVirtualSize(raw, h);
   const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table') : new Uint8Array(0);
-  const opts = await resolveQcow2Options(takeQcow2Options(options), headerGeometry(h), unmap, false);
+  const given = takeQcow2Options(options);
+  const opts = await resolveQcow2Options(given, headerGeometry(h), unmap, false);
   if (options.has('data-file')) fail('data-file can only be set for images that use an external data file');
   if (h.cryptMethod > 2) fail(`Unsupported encryption method ${h.cryptMethod | 0}`);
   const reftableBytes = h.refcountTableClusters * clusterSize;
@@ -199,7 +200,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail('data-file-raw requires a data file');
   }
   if (h.cryptMethod === 2 && !exts.unknown.some((e) => e.type === EXT_CRYPTO_HEADER)) fail('Missing CRYPTO header for crypt method 2');
-  if (h.cryptMethod !== 0 && !options.has('encrypt.key-secret')) fail("Parameter 'encrypt.key-secret' is required for cipher");
+  if (h.cryptMethod !== 0 && !given.encrypt.has('key-secret')) fail("Parameter 'encrypt.key-secret' is required for cipher");
   let backingFile = '';
   if (h.backingFileOffset !== 0) {
     const len = h.backingFileSize;

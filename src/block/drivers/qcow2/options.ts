@@ -2,7 +2,7 @@
 // qcow2_update_options_prepare): parsed and checked in QEMU's order with its messages, at open
 // and again at every reopen (which may change all of them while the image is open).
 import { QemuError } from '../../errors';
-import { OptionReader, parseOptionSize, type QDict } from '../../qdict';
+import { extractSubdict, OptionReader, parseOptionSize, qvalueToString, type QDict } from '../../qdict';
 import { COMPAT_LAZY_REFCOUNTS, INCOMPAT_EXTL2, type QcowHeader } from './format';
 import type { Qcow2Options } from './state';
 
@@ -49,6 +49,8 @@ export interface Qcow2Geometry {
   version: number;
   /** The header's lazy-refcounts compatible bit: the default of lazy-refcounts. */
   lazyRefcountsBit: boolean;
+  /** The header's crypt_method (0 none, 1 aes, 2 luks). */
+  cryptMethod: number;
 }
 
 /** The geometry of an image being opened, from its header. */
@@ -59,6 +61,7 @@ export function headerGeometry(h: QcowHeader): Qcow2Geometry {
     l2EntryBytes: h.incompatibleFeatures & INCOMPAT_EXTL2 ? 16 : 8,
     version: h.version,
     lazyRefcountsBit: (h.compatibleFeatures & COMPAT_LAZY_REFCOUNTS) !== 0,
+    cryptMethod: h.cryptMethod,
   };
 }
 
@@ -69,6 +72,8 @@ export interface GivenOptions {
   overlapCheck?: string;
   overlapTemplate?: string;
   cacheCleanInterval?: number;
+  /** encrypt.* without the prefix (QEMU takes them all out before anything else). */
+  encrypt: QDict;
 }
 
 /**
@@ -97,12 +102,12 @@ export interface UpdateSteps {
 }
 
 /**
- * Take qcow2's options out of `options` and type them, with QemuOpts' messages. data-file,
- * data-file-raw and encrypt.* are left where they are for the code that handles them.
+ * Take qcow2's options out of `options` and type them, with QemuOpts' messages. data-file and
+ * data-file-raw are left where they are for the code that handles them.
  */
 export function takeQcow2Options(options: QDict): GivenOptions {
   const o = new OptionReader(options);
-  const given: GivenOptions = { bools: new Map(), sizes: new Map() };
+  const given: GivenOptions = { bools: new Map(), sizes: new Map(), encrypt: extractSubdict(options, 'encrypt') };
   for (const key of [...options.keys()]) {
     if (BOOL_OPTIONS.includes(key)) {
       given.bools.set(key, o.takeBool(key) as boolean);
@@ -221,14 +226,27 @@ export async function resolveQcow2Options(
     if (given.bools.get(key) ?? (base & (1 << bit)) !== 0) overlapCheck |= 1 << bit;
   });
 
+  const passDiscardRequest = given.bools.get('pass-discard-request') ?? unmap;
+  const passDiscardSnapshot = given.bools.get('pass-discard-snapshot') ?? true;
+  const passDiscardOther = given.bools.get('pass-discard-other') ?? false;
+
+  const format = given.encrypt.has('format') ? qvalueToString(given.encrypt.get('format') ?? null) : undefined;
+  if (g.cryptMethod === 0 && format !== undefined) {
+    throw new QemuError(`No encryption in image header, but options specified format '${format}'`);
+  }
+  const headerFormat = g.cryptMethod === 1 ? 'aes' : 'luks';
+  if (g.cryptMethod !== 0 && format !== undefined && format !== headerFormat) {
+    throw new QemuError(`Header reported '${headerFormat}' encryption format but options specify '${format}'`);
+  }
+
   return {
     l2CacheEntries: l2Entries,
     l2SliceEntries: sizes.entry / g.l2EntryBytes,
     refcountCacheEntries: refcountEntries,
     lazyRefcounts: lazy,
-    passDiscardRequest: given.bools.get('pass-discard-request') ?? unmap,
-    passDiscardSnapshot: given.bools.get('pass-discard-snapshot') ?? true,
-    passDiscardOther: given.bools.get('pass-discard-other') ?? false,
+    passDiscardRequest,
+    passDiscardSnapshot,
+    passDiscardOther,
     overlapCheck,
     cacheCleanInterval: interval,
   };

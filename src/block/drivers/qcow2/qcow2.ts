@@ -377,6 +377,7 @@ class Qcow2Driver implements DriverInstance {
       l2EntryBytes: s.l2EntryBytes,
       version: s.version,
       lazyRefcountsBit: (s.header.compatibleFeatures & COMPAT_LAZY_REFCOUNTS) !== 0,
+      cryptMethod: s.header.cryptMethod,
     };
     const writable = !s.readOnly && !s.dead;
     const failed = (what: string) => (e: unknown): never => {

@@ -16,7 +16,7 @@ const CLUSTER = 65536;
 /** qcow2's option rules, handed in by the opener (a driver does not import another driver). */
 export interface OverlayOptionRules {
   /** Take and check qcow2's runtime options for an image of this geometry (throws QEMU's message). */
-  check(options: QDict, geometry: { clusterSize: number; virtualSize: number; l2EntryBytes: number; version: number; lazyRefcountsBit: boolean }, unmap: boolean): Promise<void>;
+  check(options: QDict, geometry: { clusterSize: number; virtualSize: number; l2EntryBytes: number; version: number; lazyRefcountsBit: boolean; cryptMethod: number }, unmap: boolean): Promise<void>;
   join(options: QDict, old: QDict): void;
 }
 /** Guest bytes one L1 entry of a 64 KiB-cluster qcow2 image covers (where its VM state starts). */
@@ -186,7 +186,7 @@ export class SnapshotOverlay implements DriverInstance {
    * mode (read-only, O_DIRECT) or any later reopen needs the scratch file by name, which is gone.
    */
   async reopenPrepare(options: QDict, flags: NodeFlags): Promise<ReopenPrepared> {
-    const geometry = { clusterSize: CLUSTER, virtualSize: Math.floor(this.size / 512) * 512, l2EntryBytes: 8, version: 3, lazyRefcountsBit: false };
+    const geometry = { clusterSize: CLUSTER, virtualSize: Math.floor(this.size / 512) * 512, l2EntryBytes: 8, version: 3, lazyRefcountsBit: false, cryptMethod: 0 };
     await this.rules.check(options, geometry, flags.unmap);
     // The file child's own options, checked with its own names.
     const fileOptions = [...options].filter(([key]) => key.startsWith('file.'));

@@ -10,7 +10,7 @@ import {
 import type { QDict } from '../../../../src/block/qdict';
 
 /** A 64 MiB v3 image with 64 KiB clusters: the whole L2 cache is one 64 KiB cluster. */
-const G: Qcow2Geometry = { clusterSize: 65536, virtualSize: 64 << 20, l2EntryBytes: 8, version: 3, lazyRefcountsBit: false };
+const G: Qcow2Geometry = { clusterSize: 65536, virtualSize: 64 << 20, l2EntryBytes: 8, version: 3, lazyRefcountsBit: false, cryptMethod: 0 };
 
 const dict = (o: Record<string, string>): QDict => new Map(Object.entries(o));
 const resolve = (o: Record<string, string>, g: Qcow2Geometry = G, unmap = false) => resolveQcow2Options(takeQcow2Options(dict(o)), g, unmap, false);
@@ -73,6 +73,17 @@ describe('typed values', () => {
     const d = dict({ 'lazy-refcounts': 'on', 'data-file': 'x', 'discard-no-unref': 'on', 'overlap-check.active-l1': 'off' });
     takeQcow2Options(d);
     expect([...d.keys()]).toEqual(['data-file', 'discard-no-unref']);
+  });
+
+  it('takes every encrypt.* key; a format needs an encrypted image of that format', async () => {
+    const d = dict({ 'encrypt.key-secret': 'sec0', 'encrypt.foo': 'bar' });
+    expect(takeQcow2Options(d).encrypt).toEqual(new Map([['key-secret', 'sec0'], ['foo', 'bar']]));
+    expect(d.size).toBe(0);
+    expect(await message(resolve({ 'encrypt.format': 'luks' }))).toBe("No encryption in image header, but options specified format 'luks'");
+    expect(await message(resolve({ 'encrypt.format': 'luks' }, { ...G, cryptMethod: 1 }))).toBe(
+      "Header reported 'aes' encryption format but options specify 'luks'",
+    );
+    expect(await message(resolve({ 'encrypt.format': 'luks' }, { ...G, cryptMethod: 2 }))).toBe('resolved');
   });
 
   it('treats -1 as UINT64_MAX for the clean interval, which is too big', async () => {
