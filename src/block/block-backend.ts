@@ -219,7 +219,7 @@ export class BlockBackend implements BlockBackendApi {
     const backendReadOnly = req.readOnly ?? this.backendReadOnly;
     const options = { ...(req.options ?? {}) };
     if (req.readOnly !== undefined) options['read-only'] = req.readOnly ? 'on' : 'off';
-    const plans = planReopen(this.root, options, req.cache, CACHE_MODES, backendReadOnly);
+    const plans = await planReopen(this.root, options, req.cache, CACHE_MODES, backendReadOnly);
     // qemu-io's reopen -r drops the backend's write permission; -w leaves it to the next write.
     const perms = backendReadOnly ? { ...this.perms, perm: this.perms.perm & ~(BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED) } : this.perms;
     const newFlags = new Map(plans.map((p) => [p.node, p.flags]));

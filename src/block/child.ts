@@ -17,6 +17,12 @@ export class BdrvChild {
     readonly parent: BlockNode | null,
   ) {}
 
+  /**
+   * The child was opened with its parent and takes `name.*` options through it at reopen
+   * (QEMU's inherits_from); the -s overlay's image is attached afterwards and does not.
+   */
+  inherited = true;
+
   preadv(offset: number, bytes: number, buf: Uint8Array, flags = 0): Promise<void> {
     return io.bdrvPreadv(this, offset, bytes, buf, flags);
   }

@@ -1,6 +1,6 @@
 import type { BdrvChild } from './child';
 import type { BlkdebugEvent } from './events';
-import type { BlockNode } from './node';
+import type { BlockNode, NodeFlags } from './node';
 import type { OpenContext } from './open-context';
 import type { QDict } from './qdict';
 
@@ -127,6 +127,24 @@ export interface DriverInstance extends DriverOps {
   readonly reopenableOptions?: readonly string[];
   /** Take the new values of reopenableOptions (already checked to be in that list). */
   reopenOptions?(options: QDict): Promise<void>;
+  /**
+   * The driver's bdrv_reopen_prepare: take the options it handles out of `options` (the node's
+   * own options with the new ones over them), check them and do what QEMU does before the
+   * commit (qcow2 flushes its caches); throws QEMU's message. Keys it leaves must be unchanged.
+   */
+  reopenPrepare?(options: QDict, flags: NodeFlags): Promise<ReopenPrepared>;
+  /** bdrv_join_options: add the `old` options the node had to the new `options` (default: those not given anew). */
+  joinOptions?(options: QDict, old: QDict): void;
+}
+
+/** A driver's checked reopen, applied once every node of the reopen is checked. */
+export interface ReopenPrepared {
+  /**
+   * Runs after the node's leftover options were checked, where QEMU's permission update
+   * reopens the host file under the node (the -s overlay's scratch file is gone by then).
+   */
+  checkStorage?(): void;
+  commit(): void;
 }
 
 /** A registered block driver (QEMU's BlockDriver). */

@@ -13,7 +13,8 @@ import { parseJsonFilename } from './json-filename';
 import { BlockGraph, BlockNode, DEFAULT_LIMITS, nodesBelow, type NodeFlags } from './node';
 import type { ChildOpenOptions, OpenContext } from './open-context';
 import { extractSubdict, OptionReader, parseKeyValueOptions, qdictFromStrings, type QDict } from './qdict';
-import { snapshotOverlayDriver, SnapshotOverlay } from './drivers/snapshot/snapshot';
+import { type OverlayOptionRules, snapshotOverlayDriver, SnapshotOverlay } from './drivers/snapshot/snapshot';
+import { joinQcow2Options, QCOW2_RUNTIME_OPTIONS, resolveQcow2Options, takeQcow2Options } from './drivers/qcow2/options';
 import { findDriver, findProtocolDriver, PROBE_BUF_SIZE, probeFormat } from './registry';
 
 export interface OpenHooks {
@@ -153,7 +154,7 @@ class Opener implements OpenContext {
     node.probed = probed;
     this.preopened.set(node, fileNode);
     this.opened.push(node);
-    node.openOptions = new Map([...options, ['driver', drv.formatName]]);
+    node.openOptions = openOptionsOf(options, drv, nodeName);
     node.drv = await drv.open(node, options, this);
     this.preopened.delete(node);
     const left = [...options.keys()];
@@ -170,7 +171,7 @@ class Opener implements OpenContext {
     }
     const node = new BlockNode(this.graph, drv, nodeName ?? this.graph.autoNodeName(), filename ?? stringOption(options, 'filename') ?? '', flags);
     this.opened.push(node);
-    node.openOptions = new Map([...options, ['driver', drv.formatName]]);
+    node.openOptions = openOptionsOf(options, drv, nodeName);
     node.drv = await drv.open(node, options, this);
     const left = [...options.keys()];
     if (left.length > 0) throw new QemuError(`Block protocol '${drv.formatName}' doesn't support the option '${left[0]}'`);
@@ -237,6 +238,13 @@ class Opener implements OpenContext {
   }
 }
 
+/** What reopen may repeat unchanged: the options left for the driver, its name and a node-name given. */
+function openOptionsOf(options: QDict, drv: BlockDriver, nodeName: string | undefined): QDict {
+  const out: QDict = new Map([...options, ['driver', drv.formatName]]);
+  if (nodeName !== undefined) out.set('node-name', nodeName);
+  return out;
+}
+
 function stringOption(options: QDict, key: string): string | undefined {
   const v = options.get(key);
   return typeof v === 'string' ? v : undefined;
@@ -279,13 +287,25 @@ async function finishNode(node: BlockNode): Promise<void> {
   node.totalBytes = await node.drv.getLength();
 }
 
+/** QEMU's overlay is a qcow2 image: its options are qcow2's. */
+const OVERLAY_RULES: OverlayOptionRules = {
+  check: async (options, geometry, unmap) => {
+    await resolveQcow2Options(takeQcow2Options(options), geometry, unmap, false);
+  },
+  join: joinQcow2Options,
+};
+
 /** bdrv_append_temp_snapshot: a writable overlay over a read-only image, data in a scratch file. */
 async function addSnapshotOverlay(host: BlockHost, graph: BlockGraph, image: BlockNode, flags: NodeFlags): Promise<BlockNode> {
-  const { file } = await host.createTempFile();
-  const node = new BlockNode(graph, snapshotOverlayDriver, graph.autoNodeName(), '', { ...flags, readOnly: false });
+  const { path, file } = await host.createTempFile();
+  const overlayFlags = { ...flags, readOnly: false };
+  const node = new BlockNode(graph, { ...snapshotOverlayDriver, runtimeOptions: QCOW2_RUNTIME_OPTIONS }, graph.autoNodeName(), '', overlayFlags);
   const base = new BdrvChild('backing', image, 'backing', node);
+  // Attached after the image was opened: reopen does not pass `backing.*` options down to it.
+  base.inherited = false;
   node.children.push(base);
-  node.drv = new SnapshotOverlay(base, file, image.totalBytes);
+  node.openOptions = new Map([['driver', 'qcow2']]);
+  node.drv = new SnapshotOverlay(base, file, image.totalBytes, path, { ...overlayFlags }, OVERLAY_RULES);
   await finishNode(node);
   return node;
 }

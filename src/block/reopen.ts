@@ -1,6 +1,7 @@
 // bdrv_reopen for qemu-io's `reopen`: new read-only state, cache mode and the options a node
 // may change while open, checked for the whole subtree before anything is applied.
 import type { CacheMode } from './block-backend-api';
+import type { ReopenPrepared } from './driver';
 import { DETECT_ZEROES, DISCARD_MODES } from './node-options';
 import { QemuError } from './errors';
 import type { BlockNode, NodeFlags } from './node';
@@ -13,13 +14,16 @@ export interface ReopenPlan {
   flags: NodeFlags;
   /** Driver-specific options the driver still has to take (raw: offset, size). */
   driverOptions: QDict;
+  /** The driver's own checked reopen (reopenPrepare), and its options as later reopens keep them. */
+  prepared?: ReopenPrepared;
+  kept?: QDict;
 }
 
 /** Split `file.x=...` style keys down the graph: each node gets the keys meant for it. */
 function optionsFor(node: BlockNode, dict: QDict, out: Map<BlockNode, QDict>): void {
   const own: QDict = new Map();
   for (const [key, value] of dict) {
-    const child = node.children.find((c) => key.startsWith(`${c.name}.`));
+    const child = node.children.find((c) => c.inherited && key.startsWith(`${c.name}.`));
     if (!child) {
       own.set(key, value);
       continue;
@@ -35,10 +39,16 @@ function optionsFor(node: BlockNode, dict: QDict, out: Map<BlockNode, QDict>): v
  * Work out every node's new flags (children inherit what their parent changes unless told
  * otherwise) and check it, throwing QEMU's message on the first problem.
  */
-export function planReopen(root: BlockNode, options: Record<string, string>, cache: CacheMode | undefined, cacheModes: Record<CacheMode, { direct: boolean; noFlush: boolean }>, backendReadOnly: boolean): ReopenPlan[] {
+export async function planReopen(
+  root: BlockNode,
+  options: Record<string, string>,
+  cache: CacheMode | undefined,
+  cacheModes: Record<CacheMode, { direct: boolean; noFlush: boolean }>,
+  backendReadOnly: boolean,
+): Promise<ReopenPlan[]> {
   const perNode = new Map<BlockNode, QDict>();
   const plans: ReopenPlan[] = [];
-  const visit = (node: BlockNode, dict: QDict, parentOld: NodeFlags | null, parentNew: NodeFlags | null) => {
+  const visit = async (node: BlockNode, dict: QDict, parentOld: NodeFlags | null, parentNew: NodeFlags | null) => {
     optionsFor(node, dict, perNode);
     const own = perNode.get(node) ?? new Map();
     const opts = new OptionReader(own);
@@ -68,6 +78,9 @@ export function planReopen(root: BlockNode, options: Record<string, string>, cac
         own.delete(key);
       }
     }
+    const plan: ReopenPlan = { node, flags, driverOptions };
+    if (node.drv.reopenPrepare) await prepareDriver(plan, own);
+    checkChildReferences(node, own);
     // Anything else may only be repeated with the value it was opened with.
     for (const key of opts.leftovers()) {
       const was = node.openOptions.get(key);
@@ -75,13 +88,16 @@ export function planReopen(root: BlockNode, options: Record<string, string>, cac
         throw new QemuError(`Cannot change the option '${key}'`);
       }
     }
-    plans.push({ node, flags, driverOptions });
+    plan.prepared?.checkStorage?.();
+    plans.push(plan);
     for (const c of node.children) {
-      if (c.role === 'backing') continue;
-      visit(c.node, perNode.get(c.node) ?? new Map(), node.flags, flags);
+      if (!c.inherited || typeof own.get(c.name) === 'string') continue;
+      // A backing file stays read-only whatever its parent becomes.
+      if (c.role === 'backing') await visit(c.node, perNode.get(c.node) ?? new Map(), null, null);
+      else await visit(c.node, perNode.get(c.node) ?? new Map(), node.flags, flags);
     }
   };
-  visit(root, qdictFromStrings(options), null, null);
+  await visit(root, qdictFromStrings(options), null, null);
 
   // A read-only node cannot have a writer above it: the backend, or a read-write parent.
   const newFlags = new Map(plans.map((p) => [p.node, p.flags]));
@@ -100,6 +116,42 @@ export function planReopen(root: BlockNode, options: Record<string, string>, cac
   return plans;
 }
 
+/**
+ * The driver's reopen prepare on the options it knows: the new ones joined with those it had
+ * (bdrv_join_options; QEMU keeps old options), what it takes is no longer checked to be unchanged.
+ */
+async function prepareDriver(plan: ReopenPlan, own: QDict): Promise<void> {
+  const { node } = plan;
+  const runtime = node.driver.runtimeOptions;
+  const old: QDict = new Map([...node.openOptions].filter(([key]) => runtime.includes(key)));
+  const dict: QDict = new Map(own);
+  if (node.drv.joinOptions) node.drv.joinOptions(dict, old);
+  else for (const [key, value] of old) if (!dict.has(key)) dict.set(key, value);
+  plan.kept = new Map([...dict].filter(([key]) => runtime.includes(key)));
+  plan.prepared = await node.drv.reopenPrepare!(dict, plan.flags);
+  for (const key of [...own.keys()]) if (!dict.has(key)) own.delete(key);
+}
+
+/** `backing=NAME` / `file=NAME` naming the node that is already there change nothing. */
+function checkChildReferences(node: BlockNode, own: QDict): void {
+  for (const c of node.children) {
+    const ref = own.get(c.name);
+    if (typeof ref !== 'string') continue;
+    if (ref === c.node.nodeName) {
+      own.delete(c.name);
+    } else if (![...node.graph.nodes].some((n) => n.nodeName === ref)) {
+      throw new QemuError(`Cannot find device='' nor node-name='${ref}'`);
+    }
+  }
+  // A reference where the node has no such child yet (backing.backing=X on a base image).
+  for (const key of ['backing', 'file']) {
+    const ref = own.get(key);
+    if (typeof ref === 'string' && !node.children.some((c) => c.name === key) && ![...node.graph.nodes].some((n) => n.nodeName === ref)) {
+      throw new QemuError(`Cannot find device='' nor node-name='${ref}'`);
+    }
+  }
+}
+
 /** Apply a checked plan: reopen host files that become writable, flush what becomes read-only. */
 export async function applyReopen(plans: ReopenPlan[]): Promise<void> {
   for (const p of plans) {
@@ -110,6 +162,12 @@ export async function applyReopen(plans: ReopenPlan[]): Promise<void> {
   }
   for (const p of plans) {
     if (p.driverOptions.size > 0 && p.node.drv.reopenOptions) await p.node.drv.reopenOptions(p.driverOptions);
+    if (p.prepared) {
+      p.prepared.commit();
+      // The joined options are what the next reopen starts from.
+      for (const key of [...p.node.openOptions.keys()]) if (p.node.driver.runtimeOptions.includes(key)) p.node.openOptions.delete(key);
+      for (const [key, value] of p.kept ?? []) p.node.openOptions.set(key, value);
+    }
     Object.assign(p.node.flags, p.flags);
   }
   // Lengths may follow new options (raw offset/size): refresh bottom-up.

@@ -212,8 +212,14 @@ export class NodeBlockHost implements BlockHost {
   }
 
   async createTempFile(): Promise<{ path: string; file: HostFile }> {
+    // QEMU 7.2's create_tmp_file: $TMPDIR/vl.XXXXXX (mkstemp's six letters and digits), with
+    // /var/tmp for /tmp (often a small tmpfs) when it exists.
+    const base = os.tmpdir();
+    const dir = process.platform !== 'win32' && base === '/tmp' && fs.existsSync('/var/tmp') ? '/var/tmp' : base;
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     for (;;) {
-      const name = path.join(os.tmpdir(), `vl.${Math.random().toString(36).slice(2, 8)}`);
+      const suffix = Array.from({ length: 6 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+      const name = path.join(dir, `vl.${suffix}`);
       try {
         const fd = await wrap<number>((cb) =>
           fs.open(name, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600, cb),

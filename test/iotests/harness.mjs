@@ -471,18 +471,21 @@ const CSV_REPL = '$1,$2,X:XX:XX.XX,XXX,XXX';
 // Generated node names differ from run to run (iotests `_filter_generated_node_ids`).
 const NODE_ID_RE = /#block[0-9]{3,}/g;
 const NODE_ID_REPL = '#blockNNN';
+// The -s overlay's scratch file ($TMPDIR or /var/tmp, then mkstemp's random letters).
+const TEMP_FILE_RE = /(?:\/[^\s'/]+)*\/vl\.[A-Za-z0-9]{6}/g;
+const TEMP_FILE_REPL = '/var/tmp/vl.XXXXXX';
 
 /**
  * Masks what legitimately differs between two runs of qemu-io: the timing figures of the
  * statistics lines (as iotests' _filter_qemu_io does, plus the time and rates of `-C` lines)
- * and generated node names (`#block123`). Takes a Buffer or string, returns a Buffer.
+ * generated node names (`#block123`) and the -s overlay's temporary file name. Takes a Buffer or string, returns a Buffer.
  * Works line by line on the bytes (latin1), so non-UTF-8 output is preserved exactly.
  */
 export function maskOutput(output) {
   const text = Buffer.isBuffer(output) ? output.toString('latin1') : String(output);
   const masked = text
     .split('\n')
-    .map((line) => line.replace(IOTESTS_RE, IOTESTS_REPL).replace(CSV_RE, CSV_REPL).replace(NODE_ID_RE, NODE_ID_REPL))
+    .map((line) => line.replace(IOTESTS_RE, IOTESTS_REPL).replace(CSV_RE, CSV_REPL).replace(NODE_ID_RE, NODE_ID_REPL).replace(TEMP_FILE_RE, TEMP_FILE_REPL))
     .join('\n');
   return Buffer.from(masked, 'latin1');
 }

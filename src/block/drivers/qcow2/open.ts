@@ -4,7 +4,7 @@
 import { bytesToBinaryString } from '../../../common/binary-string';
 import type { BdrvChild } from '../../child';
 import { EACCES, EFBIG, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
-import { OptionReader, type QDict } from '../../qdict';
+import type { QDict } from '../../qdict';
 import {
   align8,
   AUTOCLEAR_BITMAPS,
@@ -36,21 +36,9 @@ import {
   V3_HEADER_LENGTH,
   V3_MIN_HEADER_LENGTH,
 } from './format';
+import { headerGeometry, resolveQcow2Options, takeQcow2Options } from './options';
 import type { Qcow2Options } from './state';
 
-/** The runtime options qcow2 accepts (QEMU's qcow2_runtime_opts). */
-export const QCOW2_RUNTIME_OPTIONS = [
-  'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other', 'discard-no-unref',
-  'overlap-check', 'overlap-check.template', 'overlap-check.main-header', 'overlap-check.active-l1',
-  'overlap-check.active-l2', 'overlap-check.refcount-table', 'overlap-check.refcount-block',
-  'overlap-check.snapshot-table', 'overlap-check.inactive-l1', 'overlap-check.inactive-l2',
-  'overlap-check.bitmap-directory', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size',
-  'refcount-cache-size', 'cache-clean-interval', 'encrypt.format', 'encrypt.key-secret', 'data-file', 'data-file-raw',
-];
-
-const DEFAULT_L2_CACHE_MAX_SIZE = 32 * 1024 * 1024;
-const MIN_L2_CACHE_SIZE = 2;
-const MIN_REFCOUNT_CACHE_SIZE = 4;
 /** sizeof(QCowSnapshotHeader). */
 const SNAPSHOT_HEADER_SIZE = 40;
 
@@ -162,49 +150,6 @@ function unsupportedFeatures(names: Map<string, string> | null, maskLow: number,
   return `Unsupported qcow2 feature(s): ${parts.join(', ')}`;
 }
 
-/** read_cache_sizes / qcow2_update_options: cache geometry and discard passthrough. */
-function readOptions(options: QDict, h: QcowHeader, readOnly: boolean, unmap: boolean): Qcow2Options {
-  const o = new OptionReader(options);
-  const clusterSize = 2 ** h.clusterBits;
-  const entryBytes = h.incompatibleFeatures & INCOMPAT_EXTL2 ? 16 : 8;
-  const maxL2Cache = Math.ceil((Math.ceil(h.size / clusterSize) * entryBytes) / clusterSize) * clusterSize;
-  const combined = o.takeSize('cache-size');
-  const l2Setting = o.takeSize('l2-cache-size');
-  const refSetting = o.takeSize('refcount-cache-size');
-  const entrySize = o.takeSize('l2-cache-entry-size') ?? clusterSize;
-  if (combined !== undefined && l2Setting !== undefined && refSetting !== undefined && l2Setting + refSetting > combined) {
-    fail(`l2-cache-size (${l2Setting}) + refcount-cache-size (${refSetting}) may not exceed cache-size (${combined})`);
-  }
-  let l2Cache = Math.min(maxL2Cache, l2Setting ?? DEFAULT_L2_CACHE_MAX_SIZE);
-  let refCache = refSetting ?? MIN_REFCOUNT_CACHE_SIZE * clusterSize;
-  if (combined !== undefined && l2Setting === undefined && refSetting === undefined) {
-    l2Cache = Math.min(maxL2Cache, combined);
-    refCache = combined - l2Cache;
-  }
-  if (entrySize < 512 || entrySize > clusterSize || (entrySize & (entrySize - 1)) !== 0) {
-    fail(`L2 cache entry size must be a power of two between 512 and the cluster size (${clusterSize})`);
-  }
-  const lazy = o.takeBool('lazy-refcounts') ?? (h.compatibleFeatures & 1) !== 0;
-  if (lazy && h.version < 3) fail('Lazy refcounts require a qcow2 image with at least qemu 1.1 compatibility level');
-  const passRequest = o.takeBool('pass-discard-request') ?? unmap;
-  const passSnapshot = o.takeBool('pass-discard-snapshot') ?? true;
-  const passOther = o.takeBool('pass-discard-other') ?? false;
-  o.takeBool('discard-no-unref');
-  o.takeNumber('cache-clean-interval');
-  o.takeString('overlap-check');
-  for (const key of [...options.keys()]) if (key.startsWith('overlap-check.')) options.delete(key);
-  if (o.has('data-file')) fail('data-file can only be set for images that use an external data file');
-  return {
-    l2CacheEntries: Math.max(MIN_L2_CACHE_SIZE, Math.floor(l2Cache / entrySize)),
-    l2SliceEntries: entrySize / entryBytes,
-    refcountCacheEntries: Math.max(MIN_REFCOUNT_CACHE_SIZE, Math.floor(refCache / clusterSize)),
-    lazyRefcounts: lazy && !readOnly,
-    passDiscardRequest: passRequest,
-    passDiscardSnapshot: passSnapshot,
-    passDiscardOther: passOther,
-  };
-}
-
 /** qcow2_do_open up to (not including) the backing file: throws QEMU's message on bad images. */
 export async function readImage(file: BdrvChild, options: QDict, readOnly: boolean, unmap: boolean, warn: (t: string) => void): Promise<OpenedImage> {
   const raw = await read(file, 0, V3_HEADER_LENGTH, 'Could not read qcow2 header');
@@ -238,7 +183,9 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   validateTable(h.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
   checkVirtualSize(raw, h);
   const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table') : new Uint8Array(0);
-  const opts = readOptions(options, h, readOnly, unmap);
+  const given = takeQcow2Options(options);
+  const opts = await resolveQcow2Options(given, headerGeometry(h), unmap, false);
+  if (options.has('data-file')) fail('data-file can only be set for images that use an external data file');
   if (h.cryptMethod > 2) fail(`Unsupported encryption method ${h.cryptMethod | 0}`);
   const reftableBytes = h.refcountTableClusters * clusterSize;
   const rawTable = await read(file, h.refcountTableOffset, reftableBytes, 'Could not initialize refcount handling');
@@ -253,7 +200,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail('data-file-raw requires a data file');
   }
   if (h.cryptMethod === 2 && !exts.unknown.some((e) => e.type === EXT_CRYPTO_HEADER)) fail('Missing CRYPTO header for crypt method 2');
-  if (h.cryptMethod !== 0 && !options.has('encrypt.key-secret')) fail("Parameter 'encrypt.key-secret' is required for cipher");
+  if (h.cryptMethod !== 0 && !given.encrypt.has('key-secret')) fail("Parameter 'encrypt.key-secret' is required for cipher");
   let backingFile = '';
   if (h.backingFileOffset !== 0) {
     const len = h.backingFileSize;

@@ -14,20 +14,22 @@ import {
   type DriverInfo,
   type DriverInstance,
   type PreallocMode,
+  type ReopenPrepared,
 } from '../../driver';
 import { BlockError, EINVAL, EIO, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import { checkQcow2Image } from './check';
-import { bdrvBlockStatusAbove } from '../../io';
-import type { BlockNode } from '../../node';
+import { bdrvBlockStatusAbove, bdrvFlush } from '../../io';
+import type { BlockNode, NodeFlags } from '../../node';
 import type { OpenContext } from '../../open-context';
 import type { QDict } from '../../qdict';
 import { allocHostOffset, handleAllocSpace, handleL2Meta, mergeCow, type WriteTarget } from './allocate';
 import { readCompressed, writeCompressedCluster } from './compressed';
 import { clusterDiscard, clusterZeroize } from './discard';
-import { be32, INCOMPAT_CORRUPT, INCOMPAT_DIRTY, putBe64, QCOW_MAGIC } from './format';
+import { be32, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DIRTY, putBe64, QCOW_MAGIC } from './format';
 import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
-import { QCOW2_RUNTIME_OPTIONS, readImage } from './open';
+import { readImage } from './open';
+import { joinQcow2Options, QCOW2_RUNTIME_OPTIONS, resolveQcow2Options, takeQcow2Options } from './options';
 import { refcountOf } from './refcount';
 import { Qcow2State } from './state';
 import { preallocateGrowth } from './preallocate';
@@ -367,6 +369,53 @@ class Qcow2Driver implements DriverInstance {
       );
     }
     return Promise.resolve({ clusterSize: s.clusterSize, vmStateOffset: this.vmStateOffset, specific });
+  }
+
+  joinOptions(options: QDict, old: QDict): void {
+    joinQcow2Options(options, old);
+  }
+
+  /**
+   * qcow2_reopen_prepare: check the options (all of them again, old ones kept), flush the old
+   * caches, mark the image clean when lazy refcounts go off or it becomes read-only.
+   */
+  async reopenPrepare(options: QDict, flags: NodeFlags): Promise<ReopenPrepared> {
+    const s = this.s;
+    const given = takeQcow2Options(options);
+    const geometry = {
+      clusterSize: s.clusterSize,
+      virtualSize: Math.floor(s.size / 512) * 512,
+      l2EntryBytes: s.l2EntryBytes,
+      version: s.version,
+      lazyRefcountsBit: (s.header.compatibleFeatures & COMPAT_LAZY_REFCOUNTS) !== 0,
+      cryptMethod: s.header.cryptMethod,
+    };
+    const writable = !s.readOnly && !s.dead;
+    const failed = (what: string) => (e: unknown): never => {
+      throw new QemuError(`${what}: ${strerror(toErrno(e))}`, toErrno(e));
+    };
+    const opts = await this.locked(() =>
+      resolveQcow2Options(given, geometry, flags.unmap, s.useLazyRefcounts, {
+        flushCaches: async () => {
+          if (!writable) return;
+          await s.l2Cache.flush().catch(failed('Failed to flush the L2 table cache'));
+          await s.refblockCache.flush().catch(failed('Failed to flush the refcount block cache'));
+        },
+        disableLazyRefcounts: () => (writable ? s.markClean().catch(failed('Failed to disable lazy refcounts')) : Promise.resolve()),
+      }),
+    );
+    if (flags.readOnly && writable) {
+      // Everything must be on disk, and the image clean, before nothing may be written.
+      await bdrvFlush(this.node);
+      await this.locked(() => s.markClean());
+    }
+    return {
+      commit: () => {
+        s.replaceCaches(opts);
+        s.setOptions(opts);
+        s.readOnly = flags.readOnly;
+      },
+    };
   }
 
   /** qcow2_close / qcow2_inactivate: write the caches back; errors are reported, not thrown. */

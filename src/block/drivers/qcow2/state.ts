@@ -74,6 +74,10 @@ export interface Qcow2Options {
   passDiscardRequest: boolean;
   passDiscardSnapshot: boolean;
   passDiscardOther: boolean;
+  /** QCOW2_OL_* bits of the metadata a write is checked against (overlap-check). */
+  overlapCheck: number;
+  /** Seconds between drops of unused cache entries (no effect here: nothing to release). */
+  cacheCleanInterval: number;
 }
 
 export class Qcow2State implements CacheHost {
@@ -88,8 +92,8 @@ export class Qcow2State implements CacheHost {
   /** log2 of L2 entries per table, and the count. */
   readonly l2Bits: number;
   readonly l2Size: number;
-  /** L2 entries per cache slice (l2-cache-entry-size / 8). */
-  readonly l2SliceSize: number;
+  /** L2 entries per cache slice (l2-cache-entry-size / 8); reopen may change it. */
+  l2SliceSize: number;
   readonly refcountOrder: number;
   /** log2 of refcounts per refcount block, and the count. */
   readonly refcountBlockBits: number;
@@ -114,8 +118,9 @@ export class Qcow2State implements CacheHost {
   /** Next free byte in the cluster compressed data is packed into (0 = none). */
   freeByteOffset = 0;
 
-  readonly l2Cache: Qcow2Cache;
-  readonly refblockCache: Qcow2Cache;
+  /** Replaced when reopen changes their sizes (after being flushed). */
+  l2Cache: Qcow2Cache;
+  refblockCache: Qcow2Cache;
   readonly lock = new CoMutex();
 
   backingFile = '';
@@ -123,6 +128,7 @@ export class Qcow2State implements CacheHost {
   unknownExtensions: HeaderExtension[] = [];
   useLazyRefcounts: boolean;
   readonly discardPassthrough: Record<DiscardType, boolean>;
+  overlapCheck: number;
   /** While set, discards of freed host clusters are queued and sent at the end. */
   cacheDiscards = false;
   readonly discards: Array<{ offset: number; bytes: number }> = [];
@@ -146,7 +152,8 @@ export class Qcow2State implements CacheHost {
     header: QcowHeader,
     l1: Uint8Array,
     reftable: Float64Array,
-    readonly readOnly: boolean,
+    /** Follows the node through reopen -r / -w. */
+    public readOnly: boolean,
     /** stderr (fprintf/error_report text, verbatim with newline). */
     readonly stderr: (text: string) => void,
     opts: Qcow2Options,
@@ -177,13 +184,25 @@ export class Qcow2State implements CacheHost {
     this.l2Cache = new Qcow2Cache(this, 'l2', opts.l2CacheEntries, this.l2SliceSize * this.l2EntryBytes);
     this.refblockCache = new Qcow2Cache(this, 'refblock', opts.refcountCacheEntries, this.clusterSize);
     this.useLazyRefcounts = opts.lazyRefcounts;
-    this.discardPassthrough = {
-      never: false,
-      always: true,
-      request: opts.passDiscardRequest,
-      snapshot: opts.passDiscardSnapshot,
-      other: opts.passDiscardOther,
-    };
+    this.discardPassthrough = { never: false, always: true, request: false, snapshot: false, other: false };
+    this.overlapCheck = 0;
+    this.setOptions(opts);
+  }
+
+  /** qcow2_update_options_commit without the caches (the constructor and reopen make those). */
+  setOptions(opts: Qcow2Options): void {
+    this.useLazyRefcounts = opts.lazyRefcounts;
+    this.discardPassthrough.request = opts.passDiscardRequest;
+    this.discardPassthrough.snapshot = opts.passDiscardSnapshot;
+    this.discardPassthrough.other = opts.passDiscardOther;
+    this.overlapCheck = opts.overlapCheck;
+  }
+
+  /** Fresh caches of the sizes reopen asked for (the old ones were flushed; QEMU makes new ones every time). */
+  replaceCaches(opts: Qcow2Options): void {
+    this.l2SliceSize = opts.l2SliceEntries;
+    this.l2Cache = new Qcow2Cache(this, 'l2', opts.l2CacheEntries, this.l2SliceSize * this.l2EntryBytes);
+    this.refblockCache = new Qcow2Cache(this, 'refblock', opts.refcountCacheEntries, this.clusterSize);
   }
 
   get version(): number {
@@ -261,6 +280,16 @@ export class Qcow2State implements CacheHost {
     this.header.incompatibleFeatures |= INCOMPAT_DIRTY;
   }
 
+  /** qcow2_mark_clean: clear the dirty bit, write every cache back (refcounts included), rewrite the header. */
+  async markClean(): Promise<void> {
+    if (!(this.header.incompatibleFeatures & INCOMPAT_DIRTY)) return;
+    this.header.incompatibleFeatures &= ~INCOMPAT_DIRTY;
+    await this.l2Cache.write();
+    await this.refblockCache.write();
+    await this.file.flush();
+    await this.updateHeader();
+  }
+
   /** Fails requests once a fatal corruption made the node unusable (ENOMEDIUM, as QEMU's bs->drv = NULL). */
   checkAlive(): void {
     if (this.dead) throw new BlockError(ENOMEDIUM);
@@ -315,6 +344,8 @@ export class Qcow2State implements CacheHost {
 
   /** qcow2_check_metadata_overlap: bitmask of the metadata kinds [offset, offset+size) touches. */
   metadataOverlap(ignore: number, offset: number, size: number): number {
+    // Only the kinds overlap-check asks for.
+    ignore |= ~this.overlapCheck;
     if (size <= 0) return 0;
     const cs = this.clusterSize;
     const start = this.startOfCluster(offset);

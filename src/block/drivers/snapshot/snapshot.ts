@@ -1,14 +1,26 @@
 // The temporary overlay of snapshot mode (qemu-io -s): writes land in a scratch file, the image
 // underneath is only read. Like QEMU's temporary qcow2 overlay it works in 64 KiB clusters:
-// a cluster is unallocated (read from the image), data (in the scratch file) or zero.
+// a cluster is unallocated (read from the image), data (in the scratch file) or zero. To
+// qemu-io it is that qcow2 image: `info` describes it, reopen checks qcow2's options.
 import type { HostFile } from '../../block-host';
 import type { BdrvChild } from '../../child';
-import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
+import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode, ReopenPrepared } from '../../driver';
 import { BDRV_BLOCK_DATA, BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_ZERO } from '../../driver';
 import { nothingToDo, unsupported } from '../../driver-helpers';
-import { BlockError, ENOTSUP, QemuError } from '../../errors';
+import { BlockError, ENOENT, ENOTSUP, QemuError } from '../../errors';
+import type { NodeFlags } from '../../node';
+import type { QDict } from '../../qdict';
 
 const CLUSTER = 65536;
+
+/** qcow2's option rules, handed in by the opener (a driver does not import another driver). */
+export interface OverlayOptionRules {
+  /** Take and check qcow2's runtime options for an image of this geometry (throws QEMU's message). */
+  check(options: QDict, geometry: { clusterSize: number; virtualSize: number; l2EntryBytes: number; version: number; lazyRefcountsBit: boolean; cryptMethod: number }, unmap: boolean): Promise<void>;
+  join(options: QDict, old: QDict): void;
+}
+/** Guest bytes one L1 entry of a 64 KiB-cluster qcow2 image covers (where its VM state starts). */
+const L1_SPAN = 2 ** 29;
 const UNALLOCATED = 0;
 const DATA = 1;
 const ZERO = 2;
@@ -19,12 +31,19 @@ export class SnapshotOverlay implements DriverInstance {
   /** Like qcow2's, the overlay's data lives in its own file, not in the image below. */
   readonly primaryChild = null;
   private state: Uint8Array;
+  /** A reopen went through: QEMU's file node then needs the scratch file by name for any other. */
+  private reopened = false;
 
   constructor(
     /** The image under the overlay (its backing file): read, never written. */
     private readonly base: BdrvChild,
     private readonly scratch: HostFile,
     private size: number,
+    /** The scratch file's name (unlinked at once, as QEMU's is by the time anyone reopens it). */
+    private readonly scratchPath: string,
+    /** The overlay node's flags at open (its file's open mode). */
+    private readonly fileFlags: NodeFlags,
+    private readonly rules: OverlayOptionRules,
   ) {
     this.state = new Uint8Array(Math.ceil(size / CLUSTER));
   }
@@ -141,8 +160,51 @@ export class SnapshotOverlay implements DriverInstance {
     return unsupported();
   }
 
+  /** What qemu-io prints for QEMU's overlay: a fresh qcow2 image made with the default options. */
   getInfo(): Promise<DriverInfo | null> {
-    return Promise.resolve({ clusterSize: CLUSTER, vmStateOffset: 0 });
+    return Promise.resolve({
+      clusterSize: CLUSTER,
+      vmStateOffset: Math.ceil(this.size / L1_SPAN) * L1_SPAN,
+      specific: [
+        ['compat', '1.1'],
+        ['compression type', 'zlib'],
+        ['lazy refcounts', 'false'],
+        ['refcount bits', '16'],
+        ['corrupt', 'false'],
+        ['extended l2', 'false'],
+      ],
+    });
+  }
+
+  joinOptions(options: QDict, old: QDict): void {
+    this.rules.join(options, old);
+  }
+
+  /**
+   * QEMU's overlay checks its qcow2 options like any qcow2 image; then its file node is reopened.
+   * qemu-io 7.2 keeps the descriptor only the first time and only in the same open mode; a new
+   * mode (read-only, O_DIRECT) or any later reopen needs the scratch file by name, which is gone.
+   */
+  async reopenPrepare(options: QDict, flags: NodeFlags): Promise<ReopenPrepared> {
+    const geometry = { clusterSize: CLUSTER, virtualSize: Math.floor(this.size / 512) * 512, l2EntryBytes: 8, version: 3, lazyRefcountsBit: false, cryptMethod: 0 };
+    await this.rules.check(options, geometry, flags.unmap);
+    // The file child's own options, checked with its own names.
+    const fileOptions = [...options].filter(([key]) => key.startsWith('file.'));
+    for (const [key] of fileOptions) options.delete(key);
+    return {
+      checkStorage: () => {
+        for (const [key, value] of fileOptions) {
+          const unchanged = (key === 'file.driver' && value === 'file') || (key === 'file.filename' && value === this.scratchPath);
+          if (!unchanged) throw new QemuError(`Cannot change the option '${key.slice(5)}'`);
+        }
+        if (this.reopened || flags.readOnly !== this.fileFlags.readOnly || flags.direct !== this.fileFlags.direct) {
+          throw new QemuError(`Could not open '${this.scratchPath}': No such file or directory`, ENOENT);
+        }
+      },
+      commit: () => {
+        this.reopened = true;
+      },
+    };
   }
 
   close(): Promise<void> {
@@ -152,9 +214,11 @@ export class SnapshotOverlay implements DriverInstance {
 
 /** The overlay as a driver descriptor; it is never opened by name, only by snapshot mode. */
 export const snapshotOverlayDriver: BlockDriver = {
-  formatName: 'snapshot',
+  // QEMU's overlay is a qcow2 image, and `info` says so.
+  formatName: 'qcow2',
   isFilter: false,
   isFormat: true,
+  // The opener gives the node qcow2's list.
   runtimeOptions: [],
   open(): Promise<DriverInstance> {
     return Promise.reject(new QemuError("Unknown driver 'snapshot'"));
