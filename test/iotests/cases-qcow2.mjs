@@ -736,4 +736,20 @@ export const qcow2Cases = [
     argv: c('open -o driver=qcow2,encrypt.format=aes t.qcow2', 'open -o driver=qcow2,encrypt.key-secret=sec0,encrypt.foo=bar t.qcow2', 'reopen -o encrypt.format=luks', 'reopen -o encrypt.key-secret=foo,encrypt.bar=baz', 'info'),
     compareImages: ['t.qcow2'],
   },
+  {
+    name: 'qcow2-reopen-lazy-ro-to-rw',
+    description: 'a lazy_refcounts=on image opened -r, reopen -w, writes, SIGKILL: the image is left dirty',
+    images: [q2('t.qcow2', '4M', 'lazy_refcounts=on')],
+    argv: ['-r', '-f', 'qcow2', ...c('reopen -w', 'write -P 1 0 64k', 'write -P 2 1M 4k', 'sigraise 9'), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-reopen-small-l2-cache',
+    description: 'reopen -o l2-cache-size=4k,l2-cache-entry-size=512: writes and reads through 512-byte L2 slices, SIGKILL',
+    images: [q2('t.qcow2', '4M')],
+    argv: ['-f', 'qcow2', ...c('reopen -o l2-cache-size=4k,l2-cache-entry-size=512', 'write -P 1 0 64k', 'write -P 2 3M 64k', 'read -P 1 0 64k', 'read -P 2 3M 64k', 'sigraise 9'), 't.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
 ];
