@@ -93,8 +93,20 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   return true;
 }
 
-export function createWebServer(options: Pick<WebServerOptions, 'staticDir' | 'handlers'>): Server {
+/**
+ * DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches this
+ * server with `Host: evil.example:PORT`. Only loopback names and the bound address pass.
+ */
+export function hostAllowed(hostHeader: string | undefined, port: number, boundHost: string): boolean {
+  if (!hostHeader) return false;
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', boundHost.includes(':') ? `[${boundHost}]` : boundHost]);
+  for (const name of names) if (hostHeader.toLowerCase() === `${name}:${port}`) return true;
+  return false;
+}
+
+export function createWebServer(options: Pick<WebServerOptions, 'staticDir' | 'handlers'> & { hostAllowed?: (host: string | undefined) => boolean }): Server {
   return createServer((req, res) => {
+    if (options.hostAllowed && !options.hostAllowed(req.headers.host)) return sendText(res, 421, 'Misdirected Request: this server answers only to its loopback address');
     void (async () => {
       if (await handleApiRequest(req, res, options.handlers)) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -122,11 +134,13 @@ export function createWebServer(options: Pick<WebServerOptions, 'staticDir' | 'h
 export function startWebServer(options: WebServerOptions & { port: number; host?: string }): Promise<RunningWebServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const server = createWebServer(options);
   let port = 0;
+  const allowHost = (h: string | undefined) => hostAllowed(h, port, host);
+  const server = createWebServer({ ...options, hostAllowed: allowHost });
   const ws = attachWsHost(server, {
     handlers: options.handlers,
     token,
+    hostAllowed: allowHost,
     subscribe: options.subscribe,
     allowedOrigins: () => [`http://${host}:${port}`, `http://localhost:${port}`],
   });

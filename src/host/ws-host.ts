@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { jsonNestsDeeperThan, MAX_MESSAGE_DEPTH } from '../api/json-depth';
 import { dispatch, MAX_MESSAGE_BYTES, WS_PATH, type ApiHandlers, type EventBatch, type WireReply, type WireServerMessage } from '../api';
 
 export interface WsHostOptions {
@@ -14,6 +15,8 @@ export interface WsHostOptions {
   subscribe?: (listener: (batch: EventBatch) => void) => () => void;
   /** Origins allowed to connect (the page's own, e.g. http://127.0.0.1:PORT). */
   allowedOrigins: () => string[];
+  /** The Host header check of the HTTP server (DNS rebinding), applied to upgrades too. */
+  hostAllowed?: (host: string | undefined) => boolean;
   maxMessageBytes?: number;
 }
 
@@ -49,9 +52,11 @@ function refuse(socket: Duplex, status: string): void {
 function readCall(data: RawData, isBinary: boolean): { id: number; method: unknown; args: unknown } | WireReply {
   const bad = (message: string): WireReply => ({ type: 'reply', id: null, ok: false, error: { code: 'BAD_MESSAGE', message } });
   if (isBinary) return bad('binary messages are not accepted');
+  const text = data.toString();
+  if (jsonNestsDeeperThan(text, MAX_MESSAGE_DEPTH)) return bad(`the message nests deeper than ${MAX_MESSAGE_DEPTH} levels`);
   let msg: unknown;
   try {
-    msg = JSON.parse(data.toString());
+    msg = JSON.parse(text);
   } catch {
     return bad('the message is not JSON');
   }
@@ -72,7 +77,7 @@ export function attachWsHost(server: Server, options: WsHostOptions): WsHost {
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const refusal = upgradeRefusal(req, options.token, options.allowedOrigins());
+    const refusal = options.hostAllowed && !options.hostAllowed(req.headers.host) ? '421 Misdirected Request' : upgradeRefusal(req, options.token, options.allowedOrigins());
     if (refusal) return refuse(socket, refusal);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
@@ -83,10 +88,26 @@ export function attachWsHost(server: Server, options: WsHostOptions): WsHost {
     ws.on('error', () => ws.terminate());
     const unsubscribe = options.subscribe?.((batch) => send(ws, { type: 'events', batch }));
     ws.on('close', () => unsubscribe?.());
+    // Nothing a peer sends may take the process down: every failure becomes a reply.
     ws.on('message', (data, isBinary) => {
-      const call = readCall(data, isBinary);
-      if ('type' in call) return send(ws, call);
-      void dispatch(options.handlers, call.method, call.args).then((result) => send(ws, { type: 'reply', id: call.id, ...result }));
+      let id: number | null = null;
+      const fail = (err: unknown) => {
+        try {
+          send(ws, { type: 'reply', id, ok: false, error: { code: 'INTERNAL', message: err instanceof Error ? err.message.slice(0, 200) : 'internal error' } });
+        } catch {
+          ws.terminate();
+        }
+      };
+      try {
+        const call = readCall(data, isBinary);
+        if ('type' in call) return send(ws, call);
+        id = call.id;
+        dispatch(options.handlers, call.method, call.args)
+          .then((result) => send(ws, { type: 'reply', id: call.id, ...result }))
+          .catch(fail);
+      } catch (err) {
+        fail(err);
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 // The web host's WebSocket refuses what is not our page calling: a wrong or missing token, a
 // foreign or missing Origin, another path; and survives malformed and oversized messages.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,4 +110,66 @@ describe('the WebSocket host', () => {
     expect(await closed).toBe(1009);
     await stillServing();
   });
+
+  it('answers a method nested 5,000 deep (which used to overflow the stack) and keeps serving', async () => {
+    const ws = await connect(good, origin);
+    const deep = next(ws);
+    ws.send(`{"id":9,"method":${'['.repeat(5000)}${']'.repeat(5000)},"args":[]}`);
+    expect(await deep).toMatchObject({ type: 'reply', ok: false, error: { code: 'BAD_MESSAGE', message: 'the message nests deeper than 64 levels' } });
+    // Within the limit, an array method or args is an unknown call or a bad payload, not a crash.
+    const shallow = next(ws);
+    ws.send(`{"id":10,"method":${'['.repeat(60)}${']'.repeat(60)},"args":[]}`);
+    expect(await shallow).toMatchObject({ id: 10, ok: false, error: { code: 'UNKNOWN_CALL', message: 'unknown call (an array)' } });
+    const args = next(ws);
+    ws.send(`{"id":11,"method":"run","args":${'['.repeat(60)}${']'.repeat(60)}}`);
+    expect(await args).toMatchObject({ id: 11, ok: false, error: { code: 'BAD_PAYLOAD' } });
+    // Brackets inside strings do not count.
+    const str = next(ws);
+    ws.send(JSON.stringify({ id: 12, method: 'appInfo', args: [], note: '['.repeat(500) }));
+    expect(await str).toMatchObject({ id: 12, ok: true });
+    ws.close();
+    await stillServing();
+  });
 });
+
+/** One HTTP request with the Host header as given. */
+function getWithHost(path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the Host header (DNS rebinding)', () => {
+  it.each(['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]'])('serves %s:PORT', async (name) => {
+    expect(await getWithHost('/', `${name}:${server.port}`)).toBe(200);
+    expect(await getWithHost('/api/app-info', `${name}:${server.port}`)).toBe(200);
+  });
+
+  it.each([
+    ['a rebound name', () => `evil.example:${server.port}`],
+    ['a loopback name on another port', () => 'localhost:1'],
+    ['no port', () => 'localhost'],
+    ['a name that only starts like ours', () => `localhost:${server.port}.evil.example`],
+  ])('refuses %s with 421, the page and /api/app-info alike', async (_what, host) => {
+    expect(await getWithHost('/', host())).toBe(421);
+    expect(await getWithHost('/api/app-info', host())).toBe(421);
+    await stillServing();
+  });
+
+  it('refuses a WebSocket upgrade with a foreign Host even with the right token and Origin', async () => {
+    const ws = new WebSocket(good, { origin, headers: { host: `evil.example:${server.port}` } });
+    const status = await new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => resolve(101));
+      ws.once('error', () => resolve(-1));
+    });
+    expect(status).toBe(421);
+    await stillServing();
+  });
+});
+
