@@ -32,6 +32,7 @@ import { SectorDiffs } from './sector-diffs';
 import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
 import { decodeUtf8 } from './utf8';
+import { binaryStringToBytes } from '../common/binary-string';
 
 /** What qemu-io accepts for an image: its command line and `open` options (block OpenRequest). */
 export type OpenSpec = OpenRequest;
@@ -74,7 +75,21 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 interface Capture {
   stdout: Uint8Array[];
   stderr: Uint8Array[];
+  /** Per stream: bytes kept so far, bytes dropped past CONSOLE_OUTPUT_CAP, and the last dropped ones. */
+  kept: { stdout: number; stderr: number };
+  dropped: { stdout: number; stderr: number };
+  tail: { stdout: Uint8Array[]; stderr: Uint8Array[] };
 }
+
+/** How much of the dropped output's end is kept (the last lines: a read's summary, an error). */
+const TAIL_BYTES = 4096;
+
+/**
+ * The most output one console command keeps (both streams): `read -v 0 16M` prints 80 MB,
+ * which no console can show and a reply should not carry. Past the cap, the output is counted,
+ * said, and its last lines are shown.
+ */
+export const CONSOLE_OUTPUT_CAP = 1024 * 1024;
 
 export class Session {
   private io: QemuIo;
@@ -225,7 +240,7 @@ export class Session {
   /** Run fn with the interpreter's output captured; a fatal signal ends the interpreter. */
   private async captured(fn: () => Promise<number>): Promise<RunResult> {
     await this.stopIdle();
-    const cap: Capture = { stdout: [], stderr: [] };
+    const cap: Capture = { stdout: [], stderr: [], kept: { stdout: 0, stderr: 0 }, dropped: { stdout: 0, stderr: 0 }, tail: { stdout: [], stderr: [] } };
     this.capture = cap;
     let rc: number;
     let terminated: number | undefined;
@@ -241,6 +256,17 @@ export class Session {
       if (!this.closed) this.startIdle();
     }
     if (terminated !== undefined) await this.restartInterpreter();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (cap.dropped[stream] === 0) continue;
+      const tail = concat(cap.tail[stream]);
+      const from = tail.length >= TAIL_BYTES ? tail.indexOf(0x0a) + 1 : 0;
+      const shown = tail.subarray(from);
+      const omitted = cap.dropped[stream] - shown.length;
+      cap[stream].push(
+        binaryStringToBytes(`[blkstudio: ${omitted} bytes of output not shown here: the console keeps the first ${CONSOLE_OUTPUT_CAP / 1024 / 1024} MiB and the last lines of a command's output; blkstudio-io prints it all]\n`),
+        shown,
+      );
+    }
     const result: RunResult = { stdout: decodeUtf8(concat(cap.stdout)), stderr: decodeUtf8(concat(cap.stderr)), rc };
     if (terminated !== undefined) result.terminated = terminated;
     return result;
@@ -248,8 +274,30 @@ export class Session {
 
   private onOutput(stream: 'stdout' | 'stderr', bytes: Uint8Array): void {
     if (this.muted) return;
-    if (this.capture) this.capture[stream].push(bytes.slice());
+    if (this.capture) this.keep(this.capture, stream, bytes);
     else this.emit({ type: 'console', at: this.now(), stream, text: decodeUtf8(bytes) });
+  }
+
+  /** Capture output up to CONSOLE_OUTPUT_CAP, cut at a line end where there is one. */
+  private keep(cap: Capture, stream: 'stdout' | 'stderr', bytes: Uint8Array): void {
+    let take = 0;
+    if (cap.dropped[stream] === 0) {
+      take = Math.min(bytes.length, CONSOLE_OUTPUT_CAP - cap.kept[stream]);
+      if (take < bytes.length) {
+        const nl = bytes.subarray(0, take).lastIndexOf(0x0a);
+        if (nl >= 0) take = nl + 1;
+      }
+      cap[stream].push(bytes.slice(0, take));
+      cap.kept[stream] += take;
+    }
+    if (take === bytes.length) return;
+    const rest = bytes.subarray(take);
+    cap.dropped[stream] += rest.length;
+    // Only the last TAIL_BYTES of what is dropped stay.
+    const tail = cap.tail[stream];
+    tail.push(rest.slice(Math.max(0, rest.length - TAIL_BYTES)));
+    let held = tail.reduce((n, c) => n + c.length, 0);
+    while (tail.length > 1 && held - tail[0]!.length >= TAIL_BYTES) held -= tail.shift()!.length;
   }
 
   /** Keep qemu-io's main loop polling while no call runs: completions print as they happen. */

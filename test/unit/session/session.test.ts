@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BlockHost } from '../../../src/block/index';
 import { NodeBlockHost } from '../../../src/host/node-block-host';
 import { Session, SessionError } from '../../../src/session/index';
+import { CONSOLE_OUTPUT_CAP } from '../../../src/session/session';
 import { MemoryHost } from '../block/memory-host';
 import { collect, mask, realEnv, waitFor } from './helpers';
 
@@ -138,4 +139,28 @@ describe('Session images', () => {
     await s.close();
     await expect(s.run('read 0 512')).rejects.toMatchObject({ code: 'CLOSED' });
   });
+});
+
+describe('console output cap', () => {
+  it('read -v 0 16M keeps the first MiB and the last lines, and says how much it left out', async () => {
+    const host = new MemoryHost();
+    host.addFile('big.raw', 16 << 20);
+    const s = await open(host, { filename: 'big.raw', format: 'raw' });
+    const r = await s.run('read -v 0 16M');
+    expect(r.rc).toBe(0);
+    // The full dump is 1,048,576 lines of 76 bytes: 80 MB.
+    expect(r.stdout.length).toBeLessThan(CONSOLE_OUTPUT_CAP + 8192);
+    expect(r.stdout.startsWith('00000000:  00 00 00 00 ')).toBe(true);
+    const note = /\[blkstudio: (\d+) bytes of output not shown here: .*\]\n/.exec(r.stdout);
+    expect(note).not.toBeNull();
+    const full = 1048576 * 76 + mask('read 16777216/16777216 bytes at offset 0\n16 MiB, 1 ops; 00.00 sec (1 GiB/sec and 1 ops/sec)\n').length;
+    expect(Number(note![1])).toBeGreaterThan(full - CONSOLE_OUTPUT_CAP - 8192);
+    // Whole lines on both sides of the note; the summary line comes last.
+    const lines = r.stdout.split('\n');
+    expect(lines.at(-4)).toBe('00fffff0:  00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................');
+    expect(mask(lines.slice(-3).join('\n'))).toBe('read 16777216/16777216 bytes at offset 0\n16 MiB, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n');
+    // A small command afterwards is whole again.
+    expect((await s.run('read -v 0 16')).stdout.startsWith('00000000:  00 00')).toBe(true);
+    expect((await s.run('read -v 0 16')).stdout).not.toContain('[blkstudio:');
+  }, 60_000);
 });
