@@ -1,10 +1,34 @@
-// Which item is under a point of the timeline's canvas: the nearest marker or bar of that row
-// within a few pixels (markers in the upper band, bars in the lower), errors first on ties. Pure.
+// Which item is under a point of the timeline's canvas: of the markers and bars of that row
+// within a few pixels (markers in the upper band, bars in the lower), the most specific one on
+// the spot (a parked request before the error, the error before the event tick under it), else
+// the nearest. Pure.
 import { AXIS_HEIGHT, BAR_HEIGHT, BAR_TOP, LABEL_WIDTH, MARK_HEIGHT, MARK_TOP, rowAt, rowTop } from './layout';
 import { timeToX, xToTime, type TimeView } from './time-scale';
 import { Flag, Kind, type TimelineModel } from './timeline-model';
 
 export const HIT_SLOP = 6;
+/** Items this close to the point count as under it: specificity decides among them. */
+export const SAME_SPOT = 2;
+
+/** How specific an item is: the suspended marker of a request sits on its write_aio tick and its bar. */
+function specificity(kind: number): number {
+  switch (kind) {
+    case Kind.suspended:
+      return 5;
+    case Kind.errorInjected:
+    case Kind.mismatch:
+      return 4;
+    case Kind.resumed:
+      return 3;
+    case Kind.ruleMatched:
+    case Kind.stateChanged:
+      return 2;
+    case Kind.debug:
+      return 1;
+    default:
+      return 0;
+  }
+}
 
 export const isBarKind = (kind: number): boolean => kind === Kind.request || kind === Kind.requestSummary;
 
@@ -56,10 +80,10 @@ export function hitTest(model: TimelineModel, g: HitGeometry, x: number, y: numb
       dist = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
     } else dist = Math.abs(px - x0);
     if (dist > HIT_SLOP) return;
-    // The other band costs a little; errors and newer items win ties.
-    let score = dist + (bar === inMarkBand ? HIT_SLOP + 1 : 0);
+    // The other band costs most; on the spot the most specific item wins, further away the
+    // nearest; errors, then newer items, win ties.
+    let score = (bar === inMarkBand ? 100 : 0) + (dist <= SAME_SPOT ? dist - 10 * specificity(kind) : 50 + dist);
     if (st.flags[s]! & Flag.error) score -= 0.5;
-    if (kind === Kind.errorInjected) score -= 0.25;
     if (score <= bestScore) {
       bestScore = score;
       best = id;

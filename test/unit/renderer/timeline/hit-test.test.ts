@@ -59,4 +59,17 @@ describe('hitTest', () => {
     expect(itemBox(m, 1, g)).toMatchObject({ x0: LABEL_WIDTH + 200, x1: LABEL_WIDTH + 200, y0: rowTop(0) + MARK_TOP });
     expect(itemBox(m, 99, g)).toBeNull();
   });
+
+  it('on one spot the most specific item wins, whatever the order or a pixel of rounding', () => {
+    // A parked request: its bar, its write_aio tick and its suspended marker at one x.
+    for (const order of [0, 1]) {
+      const tick = { type: 'debug-event', at: 400, node: 'a', event: 'write_aio' } as const;
+      const parked: SessionEvent = { type: 'request-suspended', at: 400, node: 'a', tag: 'T1', event: 'write_aio', request: { op: 'write', offset: 0, bytes: 4096 } } as SessionEvent;
+      const { m, g } = setup([{ type: 'request-start', at: 399, id: 7, node: 'a', op: 'write', offset: 0, bytes: 4096 }, ...(order ? [parked, tick] : [tick, parked])]);
+      const suspendedId = order ? 1 : 2;
+      for (const dx of [-1, -0.5, 0, 0.5, 1, 2]) expect(hitTest(m, g, LABEL_WIDTH + 400 + dx, markY(0))).toBe(suspendedId);
+      // In the bar band the bar wins.
+      expect(hitTest(m, g, LABEL_WIDTH + 400, barY(0))).toBe(0);
+    }
+  });
 });
