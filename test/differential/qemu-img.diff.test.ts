@@ -333,6 +333,10 @@ describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => 
     ['garbage L1 size', [['patch', 'a.qcow2', 32, '00000000000707b6']]],
     ['garbage refcount table entry 0', [['patch', 'a.qcow2', 0x10000, '5ac743b63ed139d2']]],
     ['garbage refcount table entries with reserved bits', [['patch', 'a.qcow2', 0x100f8, '274c4b936faa2919'], ['patch', 'a.qcow2', 0x10170, '24e456dd078a636a']]],
+    // 64-bit header fields past 2^53, checked on their exact values (not rounded to a double).
+    ['refcount table ending one byte past INT64_MAX', [['patch', 'a.qcow2', 48, '7fffffffffff0000']]],
+    ['L1 table read past BDRV_MAX_LENGTH', [['patch', 'a.qcow2', 40, '7fffffffffff0000']]],
+    ['unknown incompatible bits that are not a double', [['patch', 'a.qcow2', 72, '1000000000000021']]],
   ];
   test.each(corruptions)('%s', (_name, steps) => {
     const seed = seedDir([...BASE, ...steps]);

@@ -233,4 +233,12 @@ export const qcow2CorruptCases = [
     argv: ['-f', 'qcow2', ...c('read 0 4k'), 'a.qcow2'],
     compareImages: ['a.qcow2'],
   },
+  // ------------------------------------------------------------------ 64-bit fields past 2^53 (checked exactly)
+  qc('reftable-offset-int64-edge', 'refcount_table_offset 2^63-64K: the table would end past INT64_MAX by one byte', [u64(48, (1n << 63n) - 0x10000n)], READ),
+  qc('reftable-offset-bdrv-max', 'refcount_table_offset 2^63-1G (valid): reading it fails at BDRV_MAX_LENGTH', [u64(48, (1n << 63n) - (1n << 30n))], READ),
+  qc('l1-offset-int64-edge', 'l1_table_offset 2^63-64K: valid, but the read fails at BDRV_MAX_LENGTH', [u64(40, (1n << 63n) - 0x10000n)], READ),
+  qc('snapshots-offset-int64-edge', 'nb_snapshots 1 at 2^63-64K: valid, the read fails at BDRV_MAX_LENGTH', [u32(60, 1), u64(64, (1n << 63n) - 0x10000n)], READ),
+  qc('snapshots-offset-unaligned-huge', 'nb_snapshots 1 at 2^62+512 (not a double): unaligned', [u32(60, 1), u64(64, (1n << 62n) + 512n)], READ),
+  qc('incompat-unknown-bits-not-double', 'incompatible bits 60 and 5 (2^60+32 is not a double)', [u64(72, (1n << 60n) | 0x21n)], READ),
+  qc('backing-offset-huge', 'backing_file_offset 2^64-1', [u64(8, (1n << 64n) - 1n), u32(16, 4)], READ),
 ];
