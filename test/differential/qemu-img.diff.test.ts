@@ -224,6 +224,17 @@ const BASE: Step[] = [
 ];
 
 describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => {
+  test('percentages that are exact ties round to even as printf does (1/32 = 3.12%)', () => {
+    const seed = seedDir([
+      ['qemu-img', 'create', '-q', '-f', 'qcow2', 'a.qcow2', '2M'],
+      ['qemu-io', '-c', 'write 0 64k', 'a.qcow2'],
+      ['qemu-img', 'create', '-q', '-f', 'qcow2', 'b.qcow2', '5M'],
+      ['qemu-io', '-c', 'write 0 64k', '-c', 'write 128k 64k', '-c', 'write 64k 64k', '-c', 'write 1M 512k', 'b.qcow2'],
+    ]);
+    expectSame(['check', 'a.qcow2'], seed);
+    expectSame(['check', 'b.qcow2'], seed);
+  });
+
   test('argument handling and formats', () => {
     const seed = seedDir([...BASE, ['qemu-img', 'create', '-q', '-f', 'raw', 'b.raw', '1M'], ['qemu-img', 'create', '-q', '-f', 'qcow2', 'e.qcow2', '1M']]);
     for (const args of [

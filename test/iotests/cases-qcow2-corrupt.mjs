@@ -241,4 +241,12 @@ export const qcow2CorruptCases = [
   qc('snapshots-offset-unaligned-huge', 'nb_snapshots 1 at 2^62+512 (not a double): unaligned', [u32(60, 1), u64(64, (1n << 62n) + 512n)], READ),
   qc('incompat-unknown-bits-not-double', 'incompatible bits 60 and 5 (2^60+32 is not a double)', [u64(72, (1n << 60n) | 0x21n)], READ),
   qc('backing-offset-huge', 'backing_file_offset 2^64-1', [u64(8, (1n << 64n) - 1n), u32(16, 4)], READ),
+  // ------------------------------------------------------------------ extended L2 entries
+  {
+    name: 'qcow2-corrupt-extl2-invalid-subcluster',
+    description: 'extended L2: subcluster 0 both allocated and zero (QEMU\'s message has two spaces before the parenthesis)',
+    images: [{ name: 'd.qcow2', create: ['-f', 'qcow2', '-o', 'extended_l2=on', 'd.qcow2', '1M'], prepare: [['-f', 'qcow2', ...c('write -P 0x11 0 64k'), 'd.qcow2']], patch: [u64(L2 + 8, 0x100000001n)] }],
+    argv: ['-f', 'qcow2', ...c('read -P 0x11 0 4k', 'read -P 0x11 0 4k'), 'd.qcow2'],
+    compareImages: ['d.qcow2'],
+  },
 ];
