@@ -249,4 +249,7 @@ export const qcow2CorruptCases = [
     argv: ['-f', 'qcow2', ...c('read -P 0x11 0 4k', 'read -P 0x11 0 4k'), 'd.qcow2'],
     compareImages: ['d.qcow2'],
   },
+  // ------------------------------------------------------------------ open-time check order (several fields wrong)
+  qc('order-extl2-4k-and-refcount-order', 'extended L2 bit on 4 KiB clusters (128-byte subclusters) and refcount_order 7: the subcluster size is reported first', [{ at: 79, hex: '10' }, u32(96, 7)], READ, { opts: { cluster: '4k' } }),
+  qc('order-backing-offset-and-compression', 'backing_file_offset past the cluster and compression type 2: the backing offset is reported first', [u64(8, 0x20000), { at: 104, hex: '02' }], READ),
 ];

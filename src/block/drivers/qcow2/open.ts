@@ -247,6 +247,8 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail(unsupportedFeatures(exts?.featureNames ?? null, unknownIncompat, h.incompatibleHigh ?? 0), ENOTSUP);
   }
   if (h.incompatibleFeatures & INCOMPAT_CORRUPT && !readOnly) fail('qcow2: Image is corrupt; cannot be opened read/write', EACCES);
+  // Extended L2 splits a cluster into 32 subclusters of at least 512 bytes.
+  if (h.incompatibleFeatures & INCOMPAT_EXTL2 && clusterSize / 32 < 512) fail(`Unsupported subcluster size: ${clusterSize / 32}`);
   if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
   if (h.refcountTableClusters === 0) fail('Image does not contain a reference count table');
   validateTable(x.refcountTableOffset, h.refcountTableClusters, clusterSize, QCOW_MAX_REFTABLE_SIZE, 'Reference count table', clusterSize);
