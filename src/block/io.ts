@@ -25,6 +25,8 @@ import type { TraceOp } from './trace';
 
 /** Largest byte count of one request (BDRV_REQUEST_MAX_BYTES: INT_MAX rounded down to 512). */
 export const BDRV_REQUEST_MAX_BYTES = 2147483136;
+/** BDRV_MAX_LENGTH: INT64_MAX rounded down to BDRV_MAX_ALIGNMENT (1 GiB). */
+const BDRV_MAX_LENGTH = (1n << 63n) - (1n << 30n);
 const INT64_MAX = 2 ** 63 - 1;
 /** Bounce size for write-zeroes fallback and unlimited max-transfer splitting. */
 const MAX_BOUNCE_BUFFER = 32768 << 9;
@@ -45,7 +47,9 @@ function asBlockError(e: unknown): Error {
 
 /** bdrv_check_qiov_request: negative or overflowing requests fail with EIO. */
 function checkRequest(offset: number, bytes: number): void {
-  if (offset < 0 || bytes < 0 || offset > INT64_MAX - bytes) throw new BlockError(EIO);
+  if (offset < 0 || bytes < 0) throw new BlockError(EIO);
+  // Exact only past 2^53, where a sum of doubles could round (a hostile image's metadata offsets).
+  if (offset + bytes > 2 ** 53 && BigInt(offset) + BigInt(bytes) > BDRV_MAX_LENGTH) throw new BlockError(EIO);
 }
 
 // ---- events and tracing ---------------------------------------------------------------------

@@ -224,6 +224,17 @@ const BASE: Step[] = [
 ];
 
 describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => {
+  test('percentages that are exact ties round to even as printf does (1/32 = 3.12%)', () => {
+    const seed = seedDir([
+      ['qemu-img', 'create', '-q', '-f', 'qcow2', 'a.qcow2', '2M'],
+      ['qemu-io', '-c', 'write 0 64k', 'a.qcow2'],
+      ['qemu-img', 'create', '-q', '-f', 'qcow2', 'b.qcow2', '5M'],
+      ['qemu-io', '-c', 'write 0 64k', '-c', 'write 128k 64k', '-c', 'write 64k 64k', '-c', 'write 1M 512k', 'b.qcow2'],
+    ]);
+    expectSame(['check', 'a.qcow2'], seed);
+    expectSame(['check', 'b.qcow2'], seed);
+  });
+
   test('argument handling and formats', () => {
     const seed = seedDir([...BASE, ['qemu-img', 'create', '-q', '-f', 'raw', 'b.raw', '1M'], ['qemu-img', 'create', '-q', '-f', 'qcow2', 'e.qcow2', '1M']]);
     for (const args of [
@@ -333,6 +344,12 @@ describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => 
     ['garbage L1 size', [['patch', 'a.qcow2', 32, '00000000000707b6']]],
     ['garbage refcount table entry 0', [['patch', 'a.qcow2', 0x10000, '5ac743b63ed139d2']]],
     ['garbage refcount table entries with reserved bits', [['patch', 'a.qcow2', 0x100f8, '274c4b936faa2919'], ['patch', 'a.qcow2', 0x10170, '24e456dd078a636a']]],
+    // 64-bit header fields past 2^53, checked on their exact values (not rounded to a double).
+    ['refcount table ending one byte past INT64_MAX', [['patch', 'a.qcow2', 48, '7fffffffffff0000']]],
+    ['L1 table read past BDRV_MAX_LENGTH', [['patch', 'a.qcow2', 40, '7fffffffffff0000']]],
+    ['unknown incompatible bits that are not a double', [['patch', 'a.qcow2', 72, '1000000000000021']]],
+    // Several header fields wrong: QEMU's order decides which one is reported.
+    ['backing file offset past the cluster and compression type 2', [['patch', 'a.qcow2', 8, '0000000000020000'], ['patch', 'a.qcow2', 104, '02']]],
   ];
   test.each(corruptions)('%s', (_name, steps) => {
     const seed = seedDir([...BASE, ...steps]);

@@ -248,4 +248,23 @@ export const qcow2CorruptCases = [
     argv: c('open -o driver=blkdebug,image.driver=qcow2 blkdebug::d.qcow2', 'write -P 0x22 0 512', 'discard 0 64k', 'length', 'truncate 2M', 'read 0 512', 'flush', 'map', 'alloc 0 64k', 'info'),
     compareImages: ['d.qcow2'],
   },
+  // ------------------------------------------------------------------ 64-bit fields past 2^53 (checked exactly)
+  qc('reftable-offset-int64-edge', 'refcount_table_offset 2^63-64K: the table would end past INT64_MAX by one byte', [u64(48, (1n << 63n) - 0x10000n)], READ),
+  qc('reftable-offset-bdrv-max', 'refcount_table_offset 2^63-1G (valid): reading it fails at BDRV_MAX_LENGTH', [u64(48, (1n << 63n) - (1n << 30n))], READ),
+  qc('l1-offset-int64-edge', 'l1_table_offset 2^63-64K: valid, but the read fails at BDRV_MAX_LENGTH', [u64(40, (1n << 63n) - 0x10000n)], READ),
+  qc('snapshots-offset-int64-edge', 'nb_snapshots 1 at 2^63-64K: valid, the read fails at BDRV_MAX_LENGTH', [u32(60, 1), u64(64, (1n << 63n) - 0x10000n)], READ),
+  qc('snapshots-offset-unaligned-huge', 'nb_snapshots 1 at 2^62+512 (not a double): unaligned', [u32(60, 1), u64(64, (1n << 62n) + 512n)], READ),
+  qc('incompat-unknown-bits-not-double', 'incompatible bits 60 and 5 (2^60+32 is not a double)', [u64(72, (1n << 60n) | 0x21n)], READ),
+  qc('backing-offset-huge', 'backing_file_offset 2^64-1', [u64(8, (1n << 64n) - 1n), u32(16, 4)], READ),
+  // ------------------------------------------------------------------ extended L2 entries
+  {
+    name: 'qcow2-corrupt-extl2-invalid-subcluster',
+    description: 'extended L2: subcluster 0 both allocated and zero (QEMU\'s message has two spaces before the parenthesis)',
+    images: [{ name: 'd.qcow2', create: ['-f', 'qcow2', '-o', 'extended_l2=on', 'd.qcow2', '1M'], prepare: [['-f', 'qcow2', ...c('write -P 0x11 0 64k'), 'd.qcow2']], patch: [u64(L2 + 8, 0x100000001n)] }],
+    argv: ['-f', 'qcow2', ...c('read -P 0x11 0 4k', 'read -P 0x11 0 4k'), 'd.qcow2'],
+    compareImages: ['d.qcow2'],
+  },
+  // ------------------------------------------------------------------ open-time check order (several fields wrong)
+  qc('order-extl2-4k-and-refcount-order', 'extended L2 bit on 4 KiB clusters (128-byte subclusters) and refcount_order 7: the subcluster size is reported first', [{ at: 79, hex: '10' }, u32(96, 7)], READ, { opts: { cluster: '4k' } }),
+  qc('order-backing-offset-and-compression', 'backing_file_offset past the cluster and compression type 2: the backing offset is reported first', [u64(8, 0x20000), { at: 104, hex: '02' }], READ),
 ];

@@ -13,6 +13,18 @@ import { getopt } from './getopt';
 import { ImgOutput, usageError } from './output';
 import { qdictToJsonPretty } from './qjson';
 
+/**
+ * printf("%0.2f") of a non-negative double: glibc rounds the exact binary value, and an exact tie
+ * (x * 8 an odd integer, 3.125) to even (3.12), where toFixed rounds it up (3.13).
+ */
+export function printfFixed2(x: number): string {
+  if (Number.isInteger(x * 8) && !Number.isInteger(x * 4)) {
+    const k = Math.floor(x * 100);
+    return ((k % 2 === 0 ? k : k + 1) / 100).toFixed(2);
+  }
+  return x.toFixed(2);
+}
+
 /** dump_human_image_check. */
 export function renderHumanCheck(r: CheckResult): string {
   let s = '';
@@ -25,7 +37,7 @@ export function renderHumanCheck(r: CheckResult): string {
     if (r.checkErrors) s += `\n${r.checkErrors} internal errors have occurred during the check.\n`;
   }
   if (r.totalClusters !== 0 && r.allocatedClusters !== 0) {
-    const pct = (n: number, d: number) => ((n * 100) / d).toFixed(2);
+    const pct = (n: number, d: number) => printfFixed2((n * 100) / d);
     s +=
       `${r.allocatedClusters}/${r.totalClusters} = ${pct(r.allocatedClusters, r.totalClusters)}% allocated, ` +
       `${pct(r.fragmentedClusters, r.allocatedClusters)}% fragmented, ${pct(r.compressedClusters, r.allocatedClusters)}% compressed clusters\n`;

@@ -12,6 +12,7 @@ import {
   clusterType,
   compressedLayout,
   getRefcount,
+  headerExact,
   HI_COPIED,
   HI_OFFSET_MASK,
   INCOMPAT_COMPRESSION,
@@ -19,6 +20,7 @@ import {
   INCOMPAT_DATA_FILE,
   INCOMPAT_DIRTY,
   INCOMPAT_EXTL2,
+  INCOMPAT_MASK,
   l2ReservedBits,
   LO_OFFSET_MASK,
   LO_ZERO,
@@ -31,6 +33,7 @@ import {
   QCOW_MAX_REFTABLE_SIZE,
   QCOW_MAX_SNAPSHOTS,
   setRefcount,
+  tableOffsetValid,
   type QcowHeader,
 } from './format';
 
@@ -128,15 +131,29 @@ interface Image {
   snapshots: Snapshot[];
   snapshotsSize: number;
   snapshotsOffsetLo: number;
+  snapshotsOffsetExact: bigint;
   signaledCorruption: boolean;
   /** A fatal corruption was signalled: QEMU drops the driver, nothing more is written. */
   fatal: boolean;
 }
 
-/** qcow2_validate_table; `lo` is the offset's low 32 bits as stored (exact alignment). */
-function validateTable(offset: number, lo: number, entries: number, entryLen: number, maxBytes: number, cs: number, name: string): void {
+/** qcow2_validate_table on the exact offset. */
+function validateTable(offset: bigint, entries: number, entryLen: number, maxBytes: number, cs: number, name: string): void {
   if (entries > maxBytes / entryLen) throw new Qcow2OpenError(`${name} too large`);
-  if (offset + entries * entryLen > 2 ** 63 - 1 || lo & (cs - 1)) throw new Qcow2OpenError(`${name} offset invalid`);
+  if (!tableOffsetValid(offset, entries, entryLen, cs)) throw new Qcow2OpenError(`${name} offset invalid`);
+}
+
+/** BDRV_MAX_LENGTH: bdrv_check_qiov_request fails every request reaching past it with EIO. */
+const BDRV_MAX_LENGTH = (1n << 63n) - (1n << 30n);
+
+/**
+ * Reads a table at an exact header offset as qcow2_open does: EIO past BDRV_MAX_LENGTH, and an
+ * offset that JS cannot hold exactly is refused (QEMU reads zeroes there; we would read elsewhere).
+ */
+function readTable(read: ReadFn, offset: bigint, bytes: number, what: string): Promise<Uint8Array> {
+  if (offset + BigInt(bytes) > BDRV_MAX_LENGTH) throw new Qcow2OpenError(`${what}: Input/output error`);
+  if (BigInt(Number(offset)) !== offset) throw new Qcow2OpenError('blkstudio cannot check qcow2 images with metadata at offsets not exact in 53 bits');
+  return read(Number(offset), bytes);
 }
 
 /** The subset of qcow2_open's header checks a check needs, with QEMU's messages. */
@@ -144,6 +161,7 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   const head = await read(0, 512);
   if (be32(head, 0) !== QCOW_MAGIC) throw new Qcow2OpenError('Image is not in qcow2 format');
   const h = parseHeader(head);
+  const x = headerExact(head);
   if (h.version < 2 || h.version > 3) throw new Qcow2OpenError(`Unsupported qcow2 version ${h.version}`);
   if (h.clusterBits < 9 || h.clusterBits > 21) throw new Qcow2OpenError(`Unsupported cluster size: 2^${h.clusterBits}`);
   const cs = 2 ** h.clusterBits;
@@ -151,26 +169,28 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     if (h.headerLength < 104) throw new Qcow2OpenError('qcow2 header too short');
     if (h.headerLength > cs) throw new Qcow2OpenError('qcow2 header exceeds cluster size');
   }
+  if (x.backingFileOffset > BigInt(cs)) throw new Qcow2OpenError('Invalid backing file offset');
   // validate_compression_type (1 is zstd, which Debian's QEMU has).
   if (h.compressionType > 1) throw new Qcow2OpenError(`qcow2: unknown compression type: ${h.compressionType}`);
-  // Feature bits are tested on the stored low word: the 64-bit field may not fit a double.
+  // Feature bits are tested on the exact 64-bit words.
   const incompatLo = be32(head, 76);
   if (h.compressionType === 0 && incompatLo & INCOMPAT_COMPRESSION) {
     throw new Qcow2OpenError('qcow2: Compression type incompatible feature bit must not be set');
   }
   if (h.compressionType !== 0 && !(incompatLo & INCOMPAT_COMPRESSION)) {
-    throw new Qcow2OpenError('qcow2: Invalid compression type: incompatible feature bit must be set');
+    throw new Qcow2OpenError('qcow2: Compression type incompatible feature bit must be set');
   }
-  if (h.backingFileOffset > cs) throw new Qcow2OpenError('Invalid backing file offset');
-  const unknown = be32(head, 72) * 2 ** 32 + ((be32(head, 76) & ~31) >>> 0);
-  if (h.version >= 3 && unknown) throw new Qcow2OpenError(`Unsupported qcow2 feature(s): Unknown incompatible feature: ${hex(unknown)}`);
+  const unknown = x.incompatibleFeatures & ~BigInt(INCOMPAT_MASK);
+  if (unknown) throw new Qcow2OpenError(`Unsupported qcow2 feature(s): Unknown incompatible feature: ${unknown.toString(16)}`);
+  // (Corrupt images are checked: QEMU opens them for the check.) Extended L2 needs 512-byte subclusters.
+  if (incompatLo & INCOMPAT_EXTL2 && cs / 32 < 512) throw new Qcow2OpenError(`Unsupported subcluster size: ${cs / 32}`);
   if (h.refcountOrder > 6) throw new Qcow2OpenError('Reference count entry width too large; may not exceed 64 bits');
   const extL2 = (incompatLo & INCOMPAT_EXTL2) !== 0;
   const l2EntryBytes = extL2 ? 16 : 8;
   const reftableEntries = (h.refcountTableClusters * cs) / 8;
-  validateTable(h.refcountTableOffset, be32(head, 52), h.refcountTableClusters, cs, QCOW_MAX_REFTABLE_SIZE, cs, 'Reference count table');
+  validateTable(x.refcountTableOffset, h.refcountTableClusters, cs, QCOW_MAX_REFTABLE_SIZE, cs, 'Reference count table');
   // (The snapshot table is validated by the check itself: QEMU skips it when opening to check.)
-  validateTable(h.l1TableOffset, be32(head, 44), h.l1Size, 8, QCOW_MAX_L1_SIZE, cs, 'Active L1 table');
+  validateTable(x.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, cs, 'Active L1 table');
   const l2Bits = h.clusterBits - (extL2 ? 4 : 3);
   const l1Needed = Math.ceil(h.size / 2 ** (h.clusterBits + l2Bits));
   if (l1Needed > 0x7fffffff) throw new Qcow2OpenError('Image is too big');
@@ -179,7 +199,8 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   if (h.cryptMethod > 2) throw new Qcow2OpenError(`Unsupported encryption method ${h.cryptMethod | 0}`);
   if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
 
-  const rt = await read(h.refcountTableOffset, reftableEntries * 8);
+  const l1Bytes = h.l1Size ? await readTable(read, x.l1TableOffset, h.l1Size * 8, 'Could not read L1 table') : new Uint8Array(0);
+  const rt = await readTable(read, x.refcountTableOffset, reftableEntries * 8, 'Could not initialize refcount handling');
   const reftable: number[] = [];
   const reftableLo: number[] = [];
   const reftableHi: number[] = [];
@@ -192,14 +213,13 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
   // External data files (not supported here) and their autoclear bit.
   if (h.version >= 3 && incompatLo & INCOMPAT_DATA_FILE) throw new Qcow2OpenError("'data-file' is required for this image");
   if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW) throw new Qcow2OpenError('data-file-raw requires a data file');
-  const l1Bytes = await read(h.l1TableOffset, h.l1Size * 8);
   const l1: number[][] = [];
   for (let i = 0; i < h.l1Size; i++) l1.push([be32(l1Bytes, i * 8), be32(l1Bytes, i * 8 + 4)]);
 
   const snapshots: Snapshot[] = [];
   let at = h.snapshotsOffset;
   const snapshotsOffsetLo = be32(head, 68);
-  const snapshotTableValid = h.nbSnapshots <= QCOW_MAX_SNAPSHOTS && !(snapshotsOffsetLo & (cs - 1)) && h.snapshotsOffset < 2 ** 63;
+  const snapshotTableValid = h.nbSnapshots <= QCOW_MAX_SNAPSHOTS && tableOffsetValid(x.snapshotsOffset, h.nbSnapshots, 40, cs);
   for (let i = 0; snapshotTableValid && i < h.nbSnapshots; i++) {
     const e = await read(at, 40);
     const idLen = (e[12] << 8) | e[13];
@@ -224,6 +244,7 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     reftableLo,
     reftableHi,
     snapshotsOffsetLo,
+    snapshotsOffsetExact: x.snapshotsOffset,
     l1,
     snapshots,
     snapshotsSize: at - h.snapshotsOffset,
@@ -775,7 +796,7 @@ async function checkPass(img: Image, read: ReadFn, file: { size: number }, fixLe
   const h = img.h;
   let badSnapshots: string | undefined;
   try {
-    validateTable(h.snapshotsOffset, img.snapshotsOffsetLo, h.nbSnapshots, 40, 40 * QCOW_MAX_SNAPSHOTS, img.cs, 'too');
+    validateTable(img.snapshotsOffsetExact, h.nbSnapshots, 40, 40 * QCOW_MAX_SNAPSHOTS, img.cs, 'too');
   } catch (e) {
     badSnapshots = (e as Error).message.slice(4);
   }

@@ -1,7 +1,9 @@
 // The qcow2 on-disk format (docs/interop/qcow2.txt): the header, its extensions, and the bits of
 // L1/L2/refcount entries. Pure functions over bytes, shared by the driver, `img create` and
-// `img check`. All fields are big-endian. Offsets stay JS numbers: images above 2^53 bytes are
-// refused at open, so every offset the driver computes with is exact.
+// `img check`. All fields are big-endian. Offsets stay JS numbers: QEMU's checks of the 64-bit
+// header fields run on their exact values (headerExact); images whose size exceeds 2^53, or whose
+// metadata offsets pass QEMU's checks but are not exact as doubles, are refused at open. Metadata
+// past 2^53 reads as zeroes and the host refuses writes there (EFBIG), as on ext4.
 
 import { binaryStringToBytes } from '../../../common/binary-string';
 
@@ -81,6 +83,44 @@ export function be32(b: Uint8Array, o: number): number {
 /** A 64-bit big-endian field as a number (exact below 2^53, which the callers check where it matters). */
 export function be64(b: Uint8Array, o: number): number {
   return be32(b, o) * 2 ** 32 + be32(b, o + 4);
+}
+
+/** A 64-bit big-endian field exactly. */
+export function be64n(b: Uint8Array, o: number): bigint {
+  return (BigInt(be32(b, o)) << 32n) | BigInt(be32(b, o + 4));
+}
+
+/** The 64-bit header fields exactly: QEMU checks these before any of them is used as a number. */
+export interface QcowHeaderExact {
+  backingFileOffset: bigint;
+  size: bigint;
+  l1TableOffset: bigint;
+  refcountTableOffset: bigint;
+  snapshotsOffset: bigint;
+  incompatibleFeatures: bigint;
+  compatibleFeatures: bigint;
+  autoclearFeatures: bigint;
+}
+
+export function headerExact(b: Uint8Array): QcowHeaderExact {
+  const v3 = be32(b, 4) >= 3;
+  return {
+    backingFileOffset: be64n(b, 8),
+    size: be64n(b, 24),
+    l1TableOffset: be64n(b, 40),
+    refcountTableOffset: be64n(b, 48),
+    snapshotsOffset: be64n(b, 64),
+    incompatibleFeatures: v3 ? be64n(b, 72) : 0n,
+    compatibleFeatures: v3 ? be64n(b, 80) : 0n,
+    autoclearFeatures: v3 ? be64n(b, 88) : 0n,
+  };
+}
+
+export const INT64_MAX = (1n << 63n) - 1n;
+
+/** The offset half of qcow2_validate_table, on the exact value: the table ends by INT64_MAX, cluster aligned. */
+export function tableOffsetValid(offset: bigint, entries: number, entryLen: number, clusterSize: number): boolean {
+  return INT64_MAX - BigInt(entries) * BigInt(entryLen) >= offset && offset % BigInt(clusterSize) === 0n;
 }
 
 export function putBe32(b: Uint8Array, o: number, v: number): void {

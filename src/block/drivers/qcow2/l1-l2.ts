@@ -157,7 +157,8 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
         }
         const counted = countContiguousSubclusters(s, Math.ceil(needed / cs), sc, table, index);
         if (counted.count < 0) {
-          throw await s.corruption(`Invalid cluster entry found (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(counted.index)})`);
+          // qcow2_get_host_offset's message has two spaces (the allocation path's has one).
+          throw await s.corruption(`Invalid cluster entry found  (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(counted.index)})`);
         }
         available = (counted.count + sc) * s.subclusterSize;
       } finally {

@@ -3,7 +3,7 @@
 // image is refused with the same sentence qemu-io prints.
 import { bytesToBinaryString } from '../../../common/binary-string';
 import type { BdrvChild } from '../../child';
-import { EACCES, EFBIG, EINVAL, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { EACCES, EFBIG, EINVAL, EIO, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
 import type { QDict } from '../../qdict';
 import {
   align8,
@@ -18,6 +18,7 @@ import {
   EXT_END,
   EXT_FEATURE_TABLE,
   type HeaderExtension,
+  headerExact,
   INCOMPAT_COMPRESSION,
   INCOMPAT_CORRUPT,
   INCOMPAT_DATA_FILE,
@@ -33,6 +34,7 @@ import {
   QCOW_MAX_REFTABLE_SIZE,
   QCOW_MAX_SNAPSHOTS,
   type QcowHeader,
+  tableOffsetValid,
   V3_HEADER_LENGTH,
   V3_MIN_HEADER_LENGTH,
 } from './format';
@@ -55,8 +57,21 @@ export interface OpenedImage {
   updateHeader: boolean;
 }
 
-async function read(file: BdrvChild, offset: number, bytes: number, what: string): Promise<Uint8Array> {
+/** BDRV_MAX_LENGTH: where bdrv_check_qiov_request stops every request with EIO. */
+const BDRV_MAX_LENGTH = (1n << 63n) - (1n << 30n);
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const exactNumber = (v: bigint): boolean => BigInt(Number(v)) === v;
+
+/**
+ * Reads metadata at an offset taken from the header. Past 2^53 (`exact` given) nothing is read:
+ * no file is that long, so QEMU reads zeroes there, or fails with EIO past BDRV_MAX_LENGTH.
+ */
+async function read(file: BdrvChild, offset: number, bytes: number, what: string, exact?: bigint): Promise<Uint8Array> {
   const buf = new Uint8Array(bytes);
+  if (exact !== undefined && exact > SAFE) {
+    if (exact + BigInt(bytes) > BDRV_MAX_LENGTH) fail(`${what}: ${strerror(EIO)}`, EIO);
+    return buf;
+  }
   try {
     await file.preadv(offset, bytes, buf);
   } catch (e) {
@@ -69,10 +84,10 @@ function fail(message: string, errno = EINVAL): never {
   throw new QemuError(message, errno);
 }
 
-/** qcow2_validate_table: entries fit the limit, the table is cluster aligned and addressable. */
-function validateTable(offset: number, entries: number, entryLen: number, maxBytes: number, name: string, clusterSize: number): void {
+/** qcow2_validate_table on the exact offset: entries fit the limit, the table is cluster aligned and addressable. */
+function validateTable(offset: bigint, entries: number, entryLen: number, maxBytes: number, name: string, clusterSize: number): void {
   if (entries > maxBytes / entryLen) fail(`${name} too large`, EFBIG);
-  if (2 ** 63 - entries * entryLen < offset || offset % clusterSize !== 0) fail(`${name} offset invalid`);
+  if (!tableOffsetValid(offset, entries, entryLen, clusterSize)) fail(`${name} offset invalid`);
 }
 
 interface Extensions {
@@ -155,6 +170,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   const raw = await read(file, 0, V3_HEADER_LENGTH, 'Could not read qcow2 header');
   if (be32(raw, 0) !== QCOW_MAGIC) fail('Image is not in qcow2 format');
   const h = parseHeader(raw);
+  const x = headerExact(raw);
   if (h.version < 2 || h.version > 3) fail(`Unsupported qcow2 version ${h.version}`, ENOTSUP);
   if (h.clusterBits < MIN_CLUSTER_BITS || h.clusterBits > MAX_CLUSTER_BITS) fail(`Unsupported cluster size: 2^${h.clusterBits}`);
   const clusterSize = 2 ** h.clusterBits;
@@ -163,7 +179,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     if (h.headerLength > clusterSize) fail('qcow2 header exceeds cluster size');
     if (h.headerLength <= 104) h.compressionType = 0;
   }
-  if (h.backingFileOffset > clusterSize) fail('Invalid backing file offset');
+  if (x.backingFileOffset > BigInt(clusterSize)) fail('Invalid backing file offset');
   const extEnd = h.backingFileOffset ? h.backingFileOffset : clusterSize;
   if (h.compressionType !== 0 && h.compressionType !== 1) fail(`qcow2: unknown compression type: ${h.compressionType}`, ENOTSUP);
   if (h.compressionType === 0 && h.incompatibleFeatures & INCOMPAT_COMPRESSION) {
@@ -176,19 +192,21 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail(unsupportedFeatures(exts?.featureNames ?? null, unknownIncompat, h.incompatibleHigh ?? 0), ENOTSUP);
   }
   if (h.incompatibleFeatures & INCOMPAT_CORRUPT && !readOnly) fail('qcow2: Image is corrupt; cannot be opened read/write', EACCES);
+  // Extended L2 splits a cluster into 32 subclusters of at least 512 bytes.
+  if (h.incompatibleFeatures & INCOMPAT_EXTL2 && clusterSize / 32 < 512) fail(`Unsupported subcluster size: ${clusterSize / 32}`);
   if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
   if (h.refcountTableClusters === 0) fail('Image does not contain a reference count table');
-  validateTable(h.refcountTableOffset, h.refcountTableClusters, clusterSize, QCOW_MAX_REFTABLE_SIZE, 'Reference count table', clusterSize);
-  validateTable(h.snapshotsOffset, h.nbSnapshots, SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE * QCOW_MAX_SNAPSHOTS, 'Snapshot table', clusterSize);
-  validateTable(h.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
+  validateTable(x.refcountTableOffset, h.refcountTableClusters, clusterSize, QCOW_MAX_REFTABLE_SIZE, 'Reference count table', clusterSize);
+  validateTable(x.snapshotsOffset, h.nbSnapshots, SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE * QCOW_MAX_SNAPSHOTS, 'Snapshot table', clusterSize);
+  validateTable(x.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
   checkVirtualSize(raw, h);
-  const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table') : new Uint8Array(0);
+  const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table', x.l1TableOffset) : new Uint8Array(0);
   const given = takeQcow2Options(options);
   const opts = await resolveQcow2Options(given, headerGeometry(h), unmap, false);
   if (options.has('data-file')) fail('data-file can only be set for images that use an external data file');
   if (h.cryptMethod > 2) fail(`Unsupported encryption method ${h.cryptMethod | 0}`);
   const reftableBytes = h.refcountTableClusters * clusterSize;
-  const rawTable = await read(file, h.refcountTableOffset, reftableBytes, 'Could not initialize refcount handling');
+  const rawTable = await read(file, h.refcountTableOffset, reftableBytes, 'Could not initialize refcount handling', x.refcountTableOffset);
   const reftable = new Float64Array(reftableBytes / 8);
   // REFT_OFFSET_MASK keeps bits 9..63.
   for (let i = 0; i < reftable.length; i++) reftable[i] = be32(rawTable, i * 8) * 2 ** 32 + ((be32(rawTable, i * 8 + 4) & 0xfffffe00) >>> 0);
@@ -209,7 +227,17 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     const nul = name.indexOf(0);
     backingFile = bytesToBinaryString(nul >= 0 ? name.subarray(0, nul) : name);
   }
-  await readSnapshots(file, h);
+  if (h.nbSnapshots && x.snapshotsOffset > SAFE) {
+    // Past 2^53 the entries read as zeroes (40 bytes each): only crossing BDRV_MAX_LENGTH fails.
+    if (x.snapshotsOffset + BigInt(SNAPSHOT_HEADER_SIZE * h.nbSnapshots) > BDRV_MAX_LENGTH) fail(`Failed to read snapshot table: ${strerror(EIO)}`, EIO);
+  } else {
+    await readSnapshots(file, h);
+  }
+  // Metadata past 2^53 passes QEMU's checks (it reads zeroes there, and the host refuses writes
+  // there with EFBIG); an offset no double holds would be rewritten rounded, so it is refused.
+  if (!exactNumber(x.l1TableOffset) || !exactNumber(x.refcountTableOffset) || !exactNumber(x.snapshotsOffset)) {
+    fail('blkstudio cannot open qcow2 images with metadata offsets that are not exact in a double', EFBIG);
+  }
   // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
   if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) fail('blkstudio does not support qcow2 images with an external data file', ENOTSUP);
   if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);

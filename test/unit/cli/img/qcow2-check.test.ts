@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { checkQcow2Image, Qcow2OpenError } from '../../../../src/block/drivers/qcow2/check';
 import { layoutNewQcow2, type Qcow2CreateParams } from '../../../../src/block/drivers/qcow2/create';
 import { be64, compressedEntry, compressedLayout, putBe32, putBe64, setRefcount } from '../../../../src/block/drivers/qcow2/format';
-import { renderHumanCheck, renderJsonCheck } from '../../../../src/cli/img/check';
+import { printfFixed2, renderHumanCheck, renderJsonCheck } from '../../../../src/cli/img/check';
 
 const C = 65536;
 
@@ -157,5 +157,13 @@ describe('layoutNewQcow2', () => {
     const r = await new MemFile(img).check();
     expect(r.messages).toEqual([]);
     expect(r).toMatchObject({ corruptions: 0, leaks: 0, checkErrors: 0 });
+  });
+});
+
+describe('printfFixed2', () => {
+  test('exact ties round to even like glibc printf("%0.2f"), others to nearest', () => {
+    expect(['3.125', '0.625', '1.875', '12.375', '100', '66.6666', '0.005', '2.675'].map((v) => printfFixed2(Number(v)))).toEqual([
+      '3.12', '0.62', '1.88', '12.38', '100.00', '66.67', '0.01', '2.67',
+    ]);
   });
 });
