@@ -11,7 +11,7 @@ import { QemuError } from '../../errors';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import type { QDict } from '../../qdict';
-import type { ClusterType } from './format';
+import { align8, be32, type ClusterType, EXT_DATA_FILE, EXT_END, type QcowHeader } from './format';
 import type { DiscardType, Qcow2State } from './state';
 
 /** Whether the options name a data-file child (a node reference or `data-file.*` keys). */
@@ -77,4 +77,26 @@ export function dataFileInfo(s: Qcow2State): Array<[string, string]> {
   if (s.imageDataFile !== null) lines.push(['data file', s.imageDataFile]);
   if (s.hasDataFile) lines.push(['data file raw', String(s.dataFileRaw)]);
   return lines;
+}
+
+/**
+ * The data file name of an image's header extensions (for `img check`, which reads the bytes
+ * itself), null without the extension, false when the extension list is malformed (QEMU's open
+ * fails with "Header extension too large").
+ */
+export async function findDataFileName(read: (offset: number, bytes: number) => Promise<Uint8Array>, h: QcowHeader): Promise<string | null | false> {
+  const clusterSize = 2 ** h.clusterBits;
+  const end = h.backingFileOffset ? h.backingFileOffset : clusterSize;
+  let name: string | null = null;
+  for (let offset = h.headerLength; offset < end; ) {
+    const ext = await read(offset, 8);
+    const type = be32(ext, 0);
+    const len = be32(ext, 4);
+    offset += 8;
+    if (offset > end || len > end - offset) return false;
+    if (type === EXT_END) break;
+    if (type === EXT_DATA_FILE) name = dataFileName(await read(offset, len));
+    offset += align8(len);
+  }
+  return name;
 }
