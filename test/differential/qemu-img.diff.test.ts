@@ -398,3 +398,58 @@ describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => 
     }
   });
 });
+
+// External data files: `create` makes (and sizes) the data file too, `check` opens it and counts
+// no references for its clusters. Every file of the directory is compared, the data file included.
+describe.skipIf(!hasQemuImg || !hasQemuIo)('external data files vs qemu-img', () => {
+  const creates: string[][] = [
+    ['-o', 'data_file=t.data', 't.qcow2', '1M'],
+    ['-o', 'data_file=t.data,data_file_raw=on', 't.qcow2', '1000k'],
+    ['-o', 'data_file=file:t.data', 't.qcow2', '1M'],
+    ['-q', '-o', 'data_file=t.data,data_file_raw=on,cluster_size=512,refcount_bits=1', 't.qcow2', '64M'],
+    ['-q', '-o', 'data_file=t.data,data_file_raw=on,extended_l2=on', 't.qcow2', '3001k'],
+    ['-o', 'data_file=t.data,preallocation=metadata,cluster_size=4k', 't.qcow2', '1001k'],
+    ['-o', 'data_file=t.data,preallocation=full,cluster_size=16k,extended_l2=on', 't.qcow2', '1001k'],
+    ['-o', 'data_file=t.data,data_file_raw=on', 't.qcow2', '0'],
+    ['-o', 'data_file=exist,lazy_refcounts=on,refcount_bits=64', 't.qcow2', '2M'],
+    // errors: the files made so far are removed again
+    ['-o', 'data_file=nodir/t.data', 't.qcow2', '1M'],
+    ['-o', 'compat=0.10,data_file=t.data', 't.qcow2', '1M'],
+    ['-o', 'data_file_raw=on', 't.qcow2', '1M'],
+    ['-o', 'data_file=t.data,data_file_raw=on', '-b', 'base.raw', '-F', 'raw', 't.qcow2', '1M'],
+    ['-o', 'data_file=', 't.qcow2', '1M'],
+    ['-o', 'data_file=t.qcow2', 't.qcow2', '1M'],
+    ['-o', 'data_file=t.data,preallocation=bad', 't.qcow2', '1M'],
+    ['-o', 'data_file=t.data,compat=9', 't.qcow2', '1M'],
+  ];
+  test('img create -o data_file=...', () => {
+    const seed = seedDir([['qemu-img', 'create', '-q', '-f', 'raw', 'base.raw', '1M'], ['file', 'exist', 3000]]);
+    for (const args of creates) expectSame(['create', '-f', 'qcow2', ...args], seed);
+  });
+
+  test('img check with a data file', () => {
+    const write = ['-c', 'write 0 200k', '-c', 'write 512k 64k', '-c', 'write -z 700k 64k', '-c', 'discard 0 64k'];
+    // 1M, 64k clusters: L2 table at 0x40000, entry 1 maps guest cluster 1.
+    const steps: Step[] = [['qemu-img', 'create', '-q', '-f', 'qcow2', '-o', 'data_file=t.data', 't.qcow2', '1M'], ['qemu-io', ...write, 't.qcow2']];
+    const variants: [string, Step[]][] = [
+      ['clean', []],
+      ['COPIED missing', [['patch', 't.qcow2', 0x40008, '0000000000010000']]],
+      ['compressed entry', [['patch', 't.qcow2', 0x40008, '4000000000010000']]],
+      ['compressed entry with COPIED', [['patch', 't.qcow2', 0x40008, 'c000000000010000']]],
+      ['unaligned data cluster', [['patch', 't.qcow2', 0x40008, '8000000000010200']]],
+      ['host offset is not the guest offset', [['patch', 't.qcow2', 0x40008, '8000000000020000']]],
+      ['data cluster past the end of the image file', [['patch', 't.qcow2', 0x40008, '80000000ff010000']]],
+      ['header extension names a missing file', [['qemu-img', 'amend', '-o', 'data_file=gone.data', 't.qcow2']]],
+    ];
+    for (const [, extra] of variants) {
+      const seed = seedDir([...steps, ...extra]);
+      for (const args of [['t.qcow2'], ['--output=json', 't.qcow2'], ['-r', 'all', 't.qcow2']]) expectSame(['check', ...args], seed);
+    }
+    const raw = seedDir([
+      ['qemu-img', 'create', '-q', '-f', 'qcow2', '-o', 'data_file=r.data,data_file_raw=on,cluster_size=4k', 'r.qcow2', '10M'],
+      ['qemu-io', '-c', 'write 0 200k', '-c', 'discard 0 64k', '-c', 'write -z -u 1M 64k', 'r.qcow2'],
+    ]);
+    expectSame(['check', 'r.qcow2'], raw);
+    expectSame(['check', '-r', 'leaks', 'r.qcow2'], raw);
+  });
+});

@@ -752,4 +752,115 @@ export const qcow2Cases = [
     compareImages: ['t.qcow2'],
     checkImages: ['t.qcow2'],
   },
+  // ================================================================== external data files
+  // The data file is named in the header (relative to the working directory); guest offset ==
+  // host offset there, refcounts only for the metadata in t.qcow2. Both files are compared.
+  wcase('qcow2-datafile-rw', 'reads, writes, zeroes, discard, map and info with an external data file', q2('t.qcow2', '1M', 'data_file=t.data'), [
+    'write -P 1 0 64k', 'write -P 2 100k 8k', 'read -P 1 0 64k', 'read -P 2 100k 8k', 'read -P 0 64k 36k', 'write -z 192k 64k',
+    'write -P 3 300k 10k', 'discard 0 64k', 'read -P 0 0 64k', 'map', 'alloc 0 1M', 'info',
+  ], { compareImages: ['t.qcow2', 't.data'] }),
+  wcase('qcow2-datafile-raw', 'data_file_raw=on: preallocated 1:1 mapping, zeroes written through, grow and shrink', q2('t.qcow2', '1000k', 'data_file=t.data,data_file_raw=on'), [
+    'map', 'write -P 1 1000 100k', 'write -z 200k 64k', 'write -z -u 256k 128k', 'discard 512k 64k', 'read -P 0 200k 192k',
+    'truncate 2M', 'write -P 2 1536k 8k', 'map', 'truncate 640k', 'map', 'read -P 1 1000 100k', 'info',
+  ], { compareImages: ['t.qcow2', 't.data'] }),
+  wcase('qcow2-datafile-truncate', 'truncate grows and shrinks the data file with the image', q2('t.qcow2', '1M', 'data_file=t.data,cluster_size=4k'), [
+    'write -P 1 1000 100k', 'truncate 2M', 'write -P 2 1536k 8k', 'map', 'truncate 640k', 'map', 'read -P 1 1000 100k', 'length',
+  ], { compareImages: ['t.qcow2', 't.data'] }),
+  wcase('qcow2-datafile-unmap', '-d unmap: write -z -u and discard pass down to the data file', q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 7 0 512k'])]), [
+    'write -z -u 0 64k', 'discard 64k 128k', 'map', 'read -P 0 0 192k', 'read -P 7 192k 64k',
+  ], { pre: ['-d', 'unmap'], compareImages: ['t.qcow2', 't.data'] }),
+  wcase('qcow2-datafile-extl2', 'extended L2 entries with an external data file (subcluster writes)', q2('t.qcow2', '1M', 'data_file=t.data,extended_l2=on'), [
+    'write -P 1 1k 3k', 'write -P 2 64k 2k', 'write -z 66k 2k', 'read -P 1 1k 3k', 'read -P 0 0 1k', 'map',
+  ], { compareImages: ['t.qcow2', 't.data'] }),
+  {
+    name: 'qcow2-datafile-backing',
+    description: 'copy-on-write from a backing file into the data file',
+    images: [{ name: 'b.raw', bytes: { size: 1048576, fill: 0x01 } }, q2('t.qcow2', '1M', 'data_file=t.data,backing_file=b.raw,backing_fmt=raw')],
+    argv: ['-f', 'qcow2', ...c('read -P 1 0 64k', 'write -P 2 70k 1k', 'read -P 1 64k 6k', 'read -P 2 70k 1k', 'read -P 1 71k 57k', 'write -z 200k 64k', 'discard 320k 64k', 'map'), 't.qcow2'],
+    compareImages: ['t.qcow2', 't.data'],
+    checkImages: ['t.qcow2'],
+  },
+  wcase('qcow2-datafile-reopen', 'reopen -r / -w keeps the data file; open -o data-file.filename', q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 7 0 200k'])]), [
+    'reopen -r', 'read -P 7 0 4k', 'write 0 4k', 'reopen -w', 'write -P 8 0 4k', 'read -P 8 0 4k', 'close', 'open -o data-file.filename=t.data t.qcow2', 'read -P 7 4k 4k', 'info',
+  ], { compareImages: ['t.qcow2', 't.data'] }),
+  wcase('qcow2-datafile-write-compressed', 'write -c is not supported with an external data file', q2('t.qcow2', '1M', 'data_file=t.data'), ['write -c 0 64k', 'write -c -P 1 64k 64k', 'map'], {
+    compareImages: ['t.qcow2', 't.data'],
+  }),
+  rcase('qcow2-datafile-missing', 'the data file named in the header does not exist', { ...q2('t.qcow2', '1M', 'data_file=t.data'), prepare: [{ qemuImg: ['amend', '-o', 'data_file=gone.data', 't.qcow2'] }] }, ['read 0 512']),
+  {
+    name: 'qcow2-datafile-option-on-plain-image',
+    description: 'data-file options for an image without the external data file feature',
+    images: [T, { name: 'x.raw', bytes: { size: 1048576, fill: 0 } }],
+    argv: ['--image-opts', ...c('read 0 512'), 'driver=qcow2,file.filename=t.qcow2,data-file.filename=x.raw'],
+    compareImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-option-missing-file',
+    description: 'data-file.filename naming a file that does not exist',
+    images: [q2('t.qcow2', '1M', 'data_file=t.data')],
+    argv: ['--image-opts', ...c('read 0 512'), 'driver=qcow2,file.filename=t.qcow2,data-file.filename=nonexist'],
+    compareImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-option-node-ref',
+    description: 'data-file given as a node name that does not exist',
+    images: [q2('t.qcow2', '1M', 'data_file=t.data')],
+    argv: ['--image-opts', ...c('read 0 512'), 'driver=qcow2,file.filename=t.qcow2,data-file=x'],
+    compareImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-option-override',
+    description: 'data-file.driver=raw overrides the header: the image reads from another file',
+    images: [q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 7 0 64k'])]), { name: 'x.raw', bytes: { size: 1048576, fill: 0x22 } }],
+    argv: ['--image-opts', ...c('read -P 0x22 0 64k', 'write -P 3 4k 4k', 'read -P 3 4k 4k', 'read -P 0 64k 4k', 'map', 'info'), 'driver=qcow2,file.filename=t.qcow2,data-file.driver=raw,data-file.file.filename=x.raw'],
+    compareImages: ['t.qcow2', 't.data', 'x.raw'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-blkdebug-pwritev',
+    description: 'blkdebug as the data-file child: inject-error on pwritev (the data write), once',
+    images: [q2('t.qcow2', '1M', 'data_file=t.data')],
+    files: { 'b.cfg': '[inject-error]\nevent = "pwritev"\nerrno = "28"\nonce = "on"\n' },
+    argv: ['--image-opts', ...c('write -P 1 0 4k', 'write -P 1 0 4k', 'read -P 1 0 4k', 'map'), 'driver=qcow2,file.filename=t.qcow2,data-file.driver=blkdebug,data-file.config=b.cfg,data-file.image.filename=t.data'],
+    compareImages: ['t.qcow2', 't.data'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-blkdebug-qcow2-events',
+    description: 'qcow2 fires read_aio/write_aio on its image file, not on the data file: rules there never match',
+    images: [q2('t.qcow2', '1M', 'data_file=t.data')],
+    files: { 'b.cfg': '[inject-error]\nevent = "write_aio"\nerrno = "5"\n\n[inject-error]\nevent = "read_aio"\nerrno = "5"\n' },
+    argv: ['--image-opts', ...c('write -P 1 0 4k', 'read -P 1 0 4k'), 'driver=qcow2,file.filename=t.qcow2,data-file.driver=blkdebug,data-file.config=b.cfg,data-file.image.filename=t.data'],
+    compareImages: ['t.qcow2', 't.data'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-blkdebug-json-raw',
+    description: "iotest 289's graph: raw -> blkdebug under the data file, write_aio EIO once aborts the allocation",
+    images: [q2('t.qcow2', '64k', 'data_file=t.data')],
+    files: { 'b.cfg': '[inject-error]\nevent = "write_aio"\nerrno = "5"\nonce = "on"\n' },
+    argv: [
+      ...c('write 0 64k', 'map', 'write -P 2 0 64k', 'read -P 2 0 64k'),
+      'json:{"driver":"qcow2","file":{"driver":"file","filename":"t.qcow2"},"data-file":{"driver":"raw","file":{"driver":"blkdebug","config":"b.cfg","image":{"driver":"file","filename":"t.data"}}}}',
+    ],
+    compareImages: ['t.qcow2', 't.data'],
+    checkImages: ['t.qcow2'],
+  },
+  {
+    name: 'qcow2-datafile-blkdebug-read-error',
+    description: 'read_aio EIO from raw over blkdebug under the data file',
+    images: [q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 5 0 64k'])])],
+    files: { 'b.cfg': '[inject-error]\nevent = "read_aio"\nerrno = "5"\n' },
+    argv: [
+      ...c('read -P 0 64k 4k', 'read -P 5 0 4k'),
+      'json:{"driver":"qcow2","file":{"driver":"file","filename":"t.qcow2"},"data-file":{"driver":"raw","file":{"driver":"blkdebug","config":"b.cfg","image":{"driver":"file","filename":"t.data"}}}}',
+    ],
+    compareImages: ['t.qcow2', 't.data'],
+  },
+  wcase('qcow2-datafile-corrupt-compressed', 'a compressed L2 entry in an image with a data file marks it corrupt',
+    { ...q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 1 0 200k'])]), patch: [{ at: 0x40008, hex: '4000000000010000' }] },
+    ['read -P 1 0 4k', 'read 64k 4k', 'read 0 4k'], { compareImages: ['t.qcow2', 't.data'] }),
+  rcase('qcow2-datafile-corrupt-offset', 'a data cluster whose host offset is not its guest offset (read-only: reported, not marked)',
+    { ...q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 1 0 200k'])]), patch: [{ at: 0x40008, hex: '8000000000020000' }] },
+    ['read -P 1 0 4k', 'read 64k 4k', 'map'], { pre: ['-r'] }),
 ];

@@ -72,6 +72,15 @@ function errnoOf(e: unknown): number {
   return Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
 }
 
+/** The external data file is opened with the image (relative to the working directory): it must exist. */
+function openDataFile(name: string, writable: boolean): void {
+  try {
+    fs.closeSync(fs.openSync(name, writable ? 'r+' : 'r'));
+  } catch (e) {
+    throw new Qcow2OpenError(`Could not open '${name}': ${strerror(errnoOf(e))}`);
+  }
+}
+
 /** `img check [-q] [-f fmt] [--output=human|json] [-r leaks|all] [-T cache] [-U] filename`. */
 export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<number> {
   const { items, positionals } = getopt(argv, ':hf:r:T:qU', [
@@ -190,7 +199,7 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
     }
     let r: CheckResult;
     try {
-      r = await checkQcow2Image(read, fileSize, { fixLeaks, fixErrors, write });
+      r = await checkQcow2Image(read, fileSize, { fixLeaks, fixErrors, write, openDataFile: (name) => openDataFile(name, fixLeaks) });
     } catch (e) {
       if (e instanceof Qcow2OpenError) {
         o.error(`Could not open '${filename}': ${e.message}`);

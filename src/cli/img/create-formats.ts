@@ -41,7 +41,7 @@ export const QCOW2_CREATE_OPTS: OptDesc[] = [
 ];
 
 /** Options blkstudio parses but cannot honour: refused with a clear message. */
-export const QCOW2_UNSUPPORTED = ['encrypt.', 'encryption', 'data_file'];
+export const QCOW2_UNSUPPORTED = ['encrypt.', 'encryption'];
 
 function typeLabel(d: OptDesc): string {
   return d.type === 'bool' ? 'bool (on/off)' : d.type === 'string' ? 'str' : d.type === 'number' ? 'num' : 'size';

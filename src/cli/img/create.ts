@@ -4,6 +4,7 @@
 import { utf8ToBinaryString } from '../../common/binary-string';
 import * as fs from 'node:fs';
 import { nativeFs } from '../../host/native-fs';
+import * as path from 'node:path';
 import { layoutNewQcow2, Qcow2TooLargeError } from '../../block/drivers/qcow2/create';
 import { strerror } from '../../block/errors';
 import { openBacking } from './backing';
@@ -96,10 +97,15 @@ function createRaw(filename: string, opts: QemuOpts, size: bigint): void {
 
 const VERSIONS: Record<string, 2 | 3> = { '0.10': 2, v2: 2, '1.1': 3, v3: 3 };
 
-function createQcow2(filename: string, opts: QemuOpts, size: bigint): void {
+function createQcow2(filename: string, opts: QemuOpts, size: bigint, o: ImgOutput): void {
   const fd = createFile(filename);
   let ok = false;
+  // The external data file is created (emptied) right after the image file, as QEMU does.
+  const dataOpt = opts.str('data_file');
+  const dataName = dataOpt?.startsWith('file:') ? dataOpt.slice(5) : dataOpt;
+  let dataFd: number | undefined;
   try {
+    if (dataName !== undefined) dataFd = createDataFile(filename, dataName, o);
     // The QAPI visitor's checks, in its member order.
     const compat = opts.str('compat');
     if (compat !== undefined && !(compat in VERSIONS)) throw new CreateError(`Parameter 'version' does not accept value '${compat}'`);
@@ -134,8 +140,17 @@ function createQcow2(filename: string, opts: QemuOpts, size: bigint): void {
     if (version < 3 && refcountBits !== 16n) {
       throw new CreateError('Different refcount widths than 16 bits require compatibility level 1.1 or above (use version=v3 or greater)');
     }
+    const dataFileRaw = opts.get('data_file_raw')?.num === 1n;
+    if (dataFileRaw && dataName === undefined) throw new CreateError('data-file-raw requires data-file');
+    if (dataFileRaw && backingFile !== undefined) throw new CreateError('Backing file and data-file-raw cannot be used at the same time');
+    if (dataName !== undefined && version < 3) {
+      throw new CreateError('External data files are only supported with compatibility level 1.1 and above (use version=v3 or greater)');
+    }
     if (version < 3 && compression !== 'zlib') throw new CreateError(`Non-zlib compression type is only supported with ${v3Hint}`);
-    if (prealloc !== 'off') throw new CreateError(`blkstudio cannot create qcow2 images with preallocation=${prealloc} yet (only off)`);
+    // With a data file, preallocation only maps the clusters (data_file_raw forces it).
+    const mapData = dataName !== undefined && (dataFileRaw || prealloc !== 'off');
+    if (mapData && backingFile !== undefined) throw new CreateError('blkstudio cannot create a preallocated qcow2 image with a data file and a backing file yet');
+    if (prealloc !== 'off' && !mapData) throw new CreateError(`blkstudio cannot create qcow2 images with preallocation=${prealloc} yet (only off)`);
 
     let layout;
     try {
@@ -150,6 +165,9 @@ function createQcow2(filename: string, opts: QemuOpts, size: bigint): void {
         // The header holds the name's bytes: the engine takes file names as binary strings.
         backingFile: backingFile === undefined ? undefined : utf8ToBinaryString(backingFile),
         backingFormat: backingFmt,
+        dataFile: dataName === undefined ? undefined : utf8ToBinaryString(dataName),
+        dataFileRaw,
+        preallocateDataFile: mapData,
       });
     } catch (e) {
       if (e instanceof Qcow2TooLargeError) throw new CreateError('EFBIG');
@@ -157,12 +175,31 @@ function createQcow2(filename: string, opts: QemuOpts, size: bigint): void {
     }
     for (const w of layout.writes) writeAll(fd, w.data, w.offset);
     if (fs.fstatSync(fd).size < layout.length) fs.ftruncateSync(fd, layout.length);
+    if (dataFd !== undefined) fs.ftruncateSync(dataFd, layout.dataFileLength ?? 0);
     ok = true;
   } finally {
     fs.closeSync(fd);
-    // qcow2_co_create_opts deletes the file when creation fails after creating it.
-    if (!ok) fs.rmSync(filename, { force: true });
+    if (dataFd !== undefined) fs.closeSync(dataFd);
+    // qcow2_co_create_opts deletes the files when creation fails after creating them.
+    if (!ok) {
+      fs.rmSync(filename, { force: true });
+      if (dataFd !== undefined) fs.rmSync(dataName!, { force: true });
+    }
   }
+}
+
+/** The data file of a new image (bdrv_create_file, then opened beside the image file). */
+function createDataFile(filename: string, dataName: string, o: ImgOutput): number {
+  const fd = createFile(dataName);
+  if (path.resolve(dataName) === path.resolve(filename)) {
+    // One file opened twice: the second open cannot get the lock the first holds. The image
+    // file is deleted first, so deleting the data file then finds nothing.
+    fs.closeSync(fd);
+    fs.rmSync(filename, { force: true });
+    o.error(`${dataName} is not a regular file: No such file or directory`);
+    throw new CreateError('Failed to get shared "resize" lock', `Is another process using the image [${dataName}]?\n`);
+  }
+  return fd;
 }
 
 interface CreateArgs {
@@ -228,7 +265,7 @@ function imgCreateImage(a: CreateArgs, o: ImgOutput): void {
   }
   try {
     if (a.fmt === 'raw') createRaw(a.filename, opts, size);
-    else createQcow2(a.filename, opts, size);
+    else createQcow2(a.filename, opts, size, o);
   } catch (e) {
     if (e instanceof CreateError && e.message === 'EFBIG') {
       const hint = opts.str('cluster_size') ? ' (try using a larger cluster size)' : '';

@@ -7,6 +7,7 @@ import { BDRV_REQUEST_MAX_BYTES } from '../../io';
 import { BlockError, EAGAIN, ENOTSUP } from '../../errors';
 import { entryOffset, HI_COPIED, parseCompressed } from './format';
 import { clusterTypeOf, getClusterTable, l2AllocBits, l2Hi, l2Lo, l2ZeroBits, scRange, setL2, setL2Bitmap, subclusterRange, subclusterType } from './l1-l2';
+import { discardDataCluster } from './data-file';
 import { allocClusters, allocClustersAt, fire, freeClusters } from './refcount';
 import { type DiscardType, hex, INVALID, type Qcow2State } from './state';
 
@@ -193,7 +194,10 @@ async function handleAlloc(
   try {
     n = countSingleWrite(s, n, table, index, true);
     let allocOffset: number;
-    if (required === INVALID) {
+    if (s.hasDataFile) {
+      // do_alloc_cluster_offset: an external data file maps guest offsets 1:1, nothing to allocate.
+      allocOffset = s.startOfCluster(guestOffset);
+    } else if (required === INVALID) {
       allocOffset = await allocClusters(s, n * cs);
     } else {
       allocOffset = s.startOfCluster(required);
@@ -289,17 +293,17 @@ async function isZeroFast(s: Qcow2State, offset: number, bytes: number): Promise
 
 /** handle_alloc_space: zero-fill new clusters with one efficient write when COW would copy zeroes. */
 export async function handleAllocSpace(s: Qcow2State, metas: readonly L2Meta[]): Promise<void> {
-  if (!(s.file.node.drv.supportedZeroFlags & BDRV_REQ_NO_FALLBACK)) return;
+  if (!(s.dataFile.node.drv.supportedZeroFlags & BDRV_REQ_NO_FALLBACK)) return;
   for (const m of metas) {
     if (!m.cowStart.nbBytes && !m.cowEnd.nbBytes) continue;
     if (!(await isZeroFast(s, cowStartOf(m), m.cowStart.nbBytes))) continue;
     if (!(await isZeroFast(s, m.offset + m.cowEnd.offset, m.cowEnd.nbBytes))) continue;
     const start = m.allocOffset + m.cowStart.offset;
     const nb = m.cowEnd.offset + m.cowEnd.nbBytes - m.cowStart.offset;
-    await s.preWriteOverlapCheck(0, start, nb);
+    await s.preWriteOverlapCheck(0, start, nb, true);
     await fire(s, 'cluster_alloc_space');
     try {
-      await s.file.pwriteZeroes(start, nb, BDRV_REQ_NO_FALLBACK);
+      await s.dataFile.pwriteZeroes(start, nb, BDRV_REQ_NO_FALLBACK);
     } catch (e) {
       if (e instanceof BlockError && (e.errno === ENOTSUP || e.errno === EAGAIN)) continue;
       throw e;
@@ -368,9 +372,9 @@ async function cowRead(s: Qcow2State, guestOffset: number, buf: Uint8Array): Pro
 
 async function cowWrite(s: Qcow2State, hostOffset: number, buf: Uint8Array): Promise<void> {
   if (buf.length === 0) return;
-  await s.preWriteOverlapCheck(0, hostOffset, buf.length);
+  await s.preWriteOverlapCheck(0, hostOffset, buf.length, true);
   await fire(s, 'cow_write');
-  await s.file.pwritev(hostOffset, buf.length, buf);
+  await s.dataFile.pwritev(hostOffset, buf.length, buf);
 }
 
 /** qcow2_alloc_cluster_link_l2: COW, then point the L2 entries at the new clusters. */
@@ -419,7 +423,8 @@ export async function linkAllocation(s: Qcow2State, guest: number, host: number,
 
 /** qcow2_alloc_cluster_abort: give back clusters of an allocation that will not be linked. */
 async function abortAllocation(s: Qcow2State, m: L2Meta): Promise<void> {
-  if (!m.keepOldClusters) await freeClusters(s, m.allocOffset, m.nbClusters * s.clusterSize, 'never');
+  // Clusters of an external data file have no refcounts: nothing to give back.
+  if (!s.hasDataFile && !m.keepOldClusters) await freeClusters(s, m.allocOffset, m.nbClusters * s.clusterSize, 'never');
 }
 
 /**
@@ -448,7 +453,9 @@ export async function handleL2Meta(s: Qcow2State, metas: L2Meta[], link: boolean
 
 /** qcow2_free_any_cluster: drop the reference an L2 entry held. */
 export async function freeAnyCluster(s: Qcow2State, hi: number, lo: number, type: DiscardType): Promise<void> {
-  switch (clusterTypeOf(s, hi, lo)) {
+  const t = clusterTypeOf(s, hi, lo);
+  if (s.hasDataFile) return discardDataCluster(s, t, entryOffset(hi, lo), type);
+  switch (t) {
     case 'compressed': {
       const c = parseCompressed(hi, lo, s.layout);
       await freeClusters(s, c.offset, c.size, type);

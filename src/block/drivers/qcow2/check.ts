@@ -4,6 +4,7 @@
 // repair leaks and refcount errors in place. Works on raw bytes through a read function, so the
 // app and `blkstudio img check` use it alike. Messages are QEMU 7.2's stderr lines, in order.
 
+import { findDataFileName } from './data-file';
 import {
   AUTOCLEAR_DATA_FILE_RAW,
   AUTOCLEAR_MASK,
@@ -77,6 +78,8 @@ export interface CheckOptions {
   fixLeaks?: boolean;
   fixErrors?: boolean;
   write?: WriteFn;
+  /** Opens the external data file the header names, where QEMU does (throws Qcow2OpenError). */
+  openDataFile?: (name: string) => void;
 }
 
 /** A header problem that makes QEMU refuse to open the image (the text after "Could not open"). */
@@ -135,6 +138,8 @@ interface Image {
   signaledCorruption: boolean;
   /** A fatal corruption was signalled: QEMU drops the driver, nothing more is written. */
   fatal: boolean;
+  /** Guest data lives in an external data file: its clusters have no refcounts. */
+  dataFile: boolean;
 }
 
 /** qcow2_validate_table on the exact offset. */
@@ -157,7 +162,7 @@ function readTable(read: ReadFn, offset: bigint, bytes: number, what: string): P
 }
 
 /** The subset of qcow2_open's header checks a check needs, with QEMU's messages. */
-export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
+export async function openQcow2ForCheck(read: ReadFn, openDataFile?: (name: string) => void): Promise<Image> {
   const head = await read(0, 512);
   if (be32(head, 0) !== QCOW_MAGIC) throw new Qcow2OpenError('Image is not in qcow2 format');
   const h = parseHeader(head);
@@ -210,9 +215,14 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     reftable.push(be32(rt, i * 8) * 2 ** 32 + ((lo & 0xfffffe00) >>> 0));
     reftableLo.push(lo);
   }
-  // External data files (not supported here) and their autoclear bit.
-  if (h.version >= 3 && incompatLo & INCOMPAT_DATA_FILE) throw new Qcow2OpenError("'data-file' is required for this image");
-  if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW) throw new Qcow2OpenError('data-file-raw requires a data file');
+  // The external data file (named in a header extension) and its autoclear bit.
+  const dataFile = h.version >= 3 && (incompatLo & INCOMPAT_DATA_FILE) !== 0;
+  if (dataFile) {
+    const name = await findDataFileName(read, h);
+    if (name === false) throw new Qcow2OpenError('Header extension too large');
+    if (name === null) throw new Qcow2OpenError("'data-file' is required for this image");
+    openDataFile?.(name);
+  } else if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW) throw new Qcow2OpenError('data-file-raw requires a data file');
   const l1: number[][] = [];
   for (let i = 0; i < h.l1Size; i++) l1.push([be32(l1Bytes, i * 8), be32(l1Bytes, i * 8 + 4)]);
 
@@ -250,7 +260,14 @@ export async function openQcow2ForCheck(read: ReadFn): Promise<Image> {
     snapshotsSize: at - h.snapshotsOffset,
     signaledCorruption: false,
     fatal: false,
+    dataFile,
   };
+}
+
+/** qcow2_get_cluster_type: in an external data file offset 0 with COPIED is a data cluster. */
+function checkClusterType(img: Image, hi: number, lo: number): ReturnType<typeof clusterType> {
+  const t = clusterType(hi, lo);
+  return t === 'unallocated' && img.dataFile && hi & HI_COPIED ? 'normal' : t;
 }
 
 /** One run of the check (QEMU calls it twice when it repaired something). */
@@ -381,7 +398,7 @@ class Checker {
       const lo = be32(table, o + 4);
       const bitmapHi = img.extL2 ? be32(table, o + 8) : 0;
       const bitmapLo = img.extL2 ? be32(table, o + 12) : 0;
-      const type = clusterType(hi, lo);
+      const type = checkClusterType(img, hi, lo);
       const entryText = () => entryHex(hi, lo);
       if (type !== 'compressed' && l2ReservedBits(hi, lo)) {
         this.msg(`ERROR found l2 entry with reserved bits set: ${entryText()}`);
@@ -393,6 +410,11 @@ class Checker {
             this.msg(`ERROR: coffset=0x${entryHex(hi & ((1 << (layout.shift - 32)) - 1), lo)}: copied flag must never be set for compressed clusters`);
             hi = (hi & ~HI_COPIED) >>> 0;
             this.res.corruptions++;
+          }
+          if (img.dataFile) {
+            this.msg(`ERROR compressed cluster ${i} with data file, entry=0x${entryText()}`);
+            this.res.corruptions++;
+            break;
           }
           if (bitmapHi || bitmapLo) {
             this.msg(`ERROR compressed cluster ${i} with non-zero subcluster allocation bitmap, entry=0x${entryText()}`);
@@ -449,7 +471,8 @@ class Checker {
             if (nextContiguous && offset !== nextContiguous) this.res.fragmentedClusters++;
             nextContiguous = offset + img.cs;
           }
-          this.incRefcounts(offset, img.cs, offHex);
+          // Clusters of an external data file have no refcounts.
+          if (!img.dataFile) this.incRefcounts(offset, img.cs, offHex);
           break;
         }
         case 'zero-plain':
@@ -494,6 +517,10 @@ class Checker {
     const img = this.img;
     this.incRefcounts(0, img.cs);
     await this.checkL1(img.h.l1TableOffset, img.h.l1Size, true, fixErrors);
+    if (img.dataFile && img.snapshots.length) {
+      this.msg(`ERROR ${img.snapshots.length} snapshots in image with data file`);
+      this.res.corruptions++;
+    }
     for (const sn of img.snapshots) {
       if (sn.l1Offset % img.cs) {
         this.msg(`ERROR snapshot ${sn.id} (${sn.name}) l1_offset=${altHex(sn.l1Offset)}: L1 table is not cluster aligned; snapshot table entry corrupted`);
@@ -765,10 +792,11 @@ class Checker {
         const o = j * img.l2EntryBytes;
         const eh = be32(table, o);
         const el = be32(table, o + 4);
-        const type = clusterType(eh, el);
+        const type = checkClusterType(img, eh, el);
         if (type !== 'normal' && type !== 'zero-alloc') continue;
         const dataOffset = (eh & HI_OFFSET_MASK) * 2 ** 32 + ((el & LO_OFFSET_MASK) >>> 0);
-        const drc = await this.storedRefcount(Math.floor(dataOffset / img.cs));
+        // A data file's clusters always count as referenced once.
+        const drc = img.dataFile ? 1 : await this.storedRefcount(Math.floor(dataOffset / img.cs));
         if (drc === undefined) continue;
         if ((drc === 1) !== ((eh & HI_COPIED) !== 0)) {
           res.corruptions++;
@@ -891,7 +919,7 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
         file.size = Math.max(file.size, offset + data.length);
       }
     : undefined;
-  const img = await openQcow2ForCheck(padded);
+  const img = await openQcow2ForCheck(padded, options.openDataFile);
   if (tracked && (options.fixLeaks || options.fixErrors) && img.h.version >= 3) {
     // Opening read-write clears the autoclear bits QEMU does not know.
     const a = await padded(88, 8);

@@ -6,11 +6,14 @@
 // table, the old table freed but its bytes left behind), so we replay it on an in-memory file
 // instead of computing a layout: the result is byte-identical for every size and cluster size.
 
+import { dataFileLength, mapDataFile } from './data-file-layout';
 import {
+  AUTOCLEAR_DATA_FILE_RAW,
   buildHeaderCluster,
   COMPAT_LAZY_REFCOUNTS,
   getRefcount,
   INCOMPAT_COMPRESSION,
+  INCOMPAT_DATA_FILE,
   INCOMPAT_EXTL2,
   putBe64,
   QCOW_MAX_L1_SIZE,
@@ -34,6 +37,11 @@ export interface Qcow2CreateParams {
   compressionType: number;
   backingFile?: string;
   backingFormat?: string;
+  /** An external data file: its name for the header extension (data-file-layout.ts). */
+  dataFile?: string;
+  dataFileRaw?: boolean;
+  /** Map every cluster (identity L2 tables): only with a data file (preallocation, data_file_raw). */
+  preallocateDataFile?: boolean;
 }
 
 export interface Qcow2CreateLayout {
@@ -42,6 +50,8 @@ export interface Qcow2CreateLayout {
   /** Final file length (areas between writes are zeroes / holes). */
   length: number;
   header: QcowHeader;
+  /** Length of the external data file (all zeroes), when there is one. */
+  dataFileLength?: number;
 }
 
 /** Thrown when QEMU would fail with EFBIG ("The image size is too large ..."). */
@@ -53,7 +63,7 @@ const EAGAIN = 'EAGAIN';
 type Again = typeof EAGAIN;
 
 /** The file, cluster by cluster, and QEMU's in-memory refcount state while creating. */
-class CreateSim {
+export class CreateSim {
   readonly cs: number;
   readonly rbBits: number; // log2(refcounts per refblock)
   private readonly clusters = new Map<number, Uint8Array>();
@@ -298,9 +308,9 @@ export function layoutNewQcow2(p: Qcow2CreateParams): Qcow2CreateLayout {
     refcountTableClusters: 1,
     nbSnapshots: 0,
     snapshotsOffset: 0,
-    incompatibleFeatures: (p.extendedL2 ? INCOMPAT_EXTL2 : 0) | (p.compressionType ? INCOMPAT_COMPRESSION : 0),
+    incompatibleFeatures: (p.extendedL2 ? INCOMPAT_EXTL2 : 0) | (p.compressionType ? INCOMPAT_COMPRESSION : 0) | (p.dataFile !== undefined ? INCOMPAT_DATA_FILE : 0),
     compatibleFeatures: p.lazyRefcounts ? COMPAT_LAZY_REFCOUNTS : 0,
-    autoclearFeatures: 0,
+    autoclearFeatures: p.dataFileRaw ? AUTOCLEAR_DATA_FILE_RAW : 0,
     refcountOrder: p.refcountOrder,
     headerLength: V3_HEADER_LENGTH,
     compressionType: p.compressionType,
@@ -324,13 +334,20 @@ export function layoutNewQcow2(p: Qcow2CreateParams): Qcow2CreateLayout {
     sim.write(l1Offset, new Uint8Array(l1Size * 8));
     header.l1Size = l1Size;
     header.l1TableOffset = l1Offset;
+    if (p.preallocateDataFile) mapDataFile(sim, p, l1Offset, l1Size);
   }
   header.size = p.size;
   header.refcountTableOffset = sim.reftableOffset;
   header.refcountTableClusters = (sim.reftable.length * 8) / cs;
 
-  const headerCluster = buildHeaderCluster(header, cs, { backingFile: p.backingFile, backingFormat: p.backingFile ? p.backingFormat : undefined });
+  const headerCluster = buildHeaderCluster(header, cs, {
+    backingFile: p.backingFile,
+    backingFormat: p.backingFile ? p.backingFormat : undefined,
+    dataFile: p.dataFile || undefined,
+  });
   if (!headerCluster) throw new Qcow2TooLargeError('header does not fit in one cluster');
   sim.write(0, headerCluster);
-  return { writes: sim.toWrites(), length: sim.length, header };
+  const layout: Qcow2CreateLayout = { writes: sim.toWrites(), length: sim.length, header };
+  if (p.dataFile !== undefined) layout.dataFileLength = dataFileLength(p);
+  return layout;
 }

@@ -5,6 +5,7 @@ import { BDRV_REQ_MAY_UNMAP } from '../../driver';
 import { BlockError, ENOTSUP } from '../../errors';
 import { type ClusterType, LO_ZERO } from './format';
 import { freeAnyCluster } from './allocate';
+import { zeroRawDataFile } from './data-file';
 import { clusterTypeOf, getClusterTable, l2AllocBits, l2Hi, l2Lo, l2ZeroBits, scRange, setL2, setL2Bitmap } from './l1-l2';
 
 /** QCOW_L2_BITMAP_ALL_ZEROES: every subcluster reads as zero. */
@@ -117,6 +118,7 @@ async function zeroSubclusters(s: Qcow2State, offset: number, count: number): Pr
 
 /** qcow2_subcluster_zeroize: whole clusters become zero clusters (and are freed with MAY_UNMAP). */
 export async function clusterZeroize(s: Qcow2State, offset: number, bytes: number, flags: number): Promise<void> {
+  await zeroRawDataFile(s, offset, bytes, flags);
   if (s.version < 3) {
     if (!s.hasBacking) return clusterDiscard(s, offset, bytes, 'request', false);
     throw new BlockError(ENOTSUP);

@@ -47,9 +47,13 @@ export function setL2Bitmap(s: Qcow2State, table: Uint8Array, i: number, zeroBit
   putBe32(table, i * 16 + 12, allocBits >>> 0);
 }
 
-/** qcow2_get_cluster_type: with extended L2 the entry's zero flag is not used (the bitmap says it). */
+/**
+ * qcow2_get_cluster_type: with extended L2 the entry's zero flag is not used (the bitmap says it).
+ * In an external data file offset 0 is a real cluster: COPIED (always set there) tells it apart.
+ */
 export function clusterTypeOf(s: Qcow2State, hi: number, lo: number): ClusterType {
-  return clusterType(hi, s.extL2 ? lo & ~LO_ZERO : lo);
+  const t = clusterType(hi, s.extL2 ? lo & ~LO_ZERO : lo);
+  return t === 'unallocated' && s.hasDataFile && hi & HI_COPIED ? 'normal' : t;
 }
 
 export type SubclusterType = 'normal' | 'zero-alloc' | 'zero-plain' | 'unallocated' | 'unallocated-alloc' | 'compressed' | 'invalid';
@@ -146,12 +150,20 @@ export async function getHostOffset(s: Qcow2State, offset: number, bytes: number
         if (s.version < 3 && (type === 'zero-plain' || type === 'zero-alloc')) {
           throw await s.corruption(`Zero cluster entry found in pre-v3 image (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
         }
+        if (type === 'compressed' && s.hasDataFile) {
+          throw await s.corruption(`Compressed cluster entry found in image with external data file (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
+        }
         if (type === 'normal' || type === 'zero-alloc' || type === 'unallocated-alloc') {
           const hostCluster = entryOffset(hi, lo);
           host = hostCluster + inCluster;
           if (hostCluster % cs) {
             throw await s.corruption(
               `Cluster allocation offset ${hex(hostCluster)} unaligned (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`,
+            );
+          }
+          if (s.hasDataFile && host !== offset) {
+            throw await s.corruption(
+              `External data file host cluster offset ${hex(hostCluster)} does not match guest cluster offset: ${hex(offset - inCluster)}, L2 index: ${hex(index)})`,
             );
           }
         }

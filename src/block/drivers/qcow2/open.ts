@@ -8,7 +8,6 @@ import type { QDict } from '../../qdict';
 import {
   align8,
   AUTOCLEAR_BITMAPS,
-  AUTOCLEAR_DATA_FILE_RAW,
   AUTOCLEAR_MASK,
   be32,
   EXT_BACKING_FORMAT,
@@ -21,7 +20,6 @@ import {
   headerExact,
   INCOMPAT_COMPRESSION,
   INCOMPAT_CORRUPT,
-  INCOMPAT_DATA_FILE,
   INCOMPAT_EXTL2,
   INCOMPAT_MASK,
   MAX_BACKING_FILE_NAME,
@@ -39,6 +37,7 @@ import {
   V3_MIN_HEADER_LENGTH,
 } from './format';
 import { headerGeometry, resolveQcow2Options, takeQcow2Options } from './options';
+import { dataFileName } from './data-file';
 import type { Qcow2Options } from './state';
 
 /** sizeof(QCowSnapshotHeader). */
@@ -52,6 +51,8 @@ export interface OpenedImage {
   backingFile: string;
   backingFormat: string;
   unknownExtensions: HeaderExtension[];
+  /** The external data file's name from the header extension (QEMU's image_data_file). */
+  imageDataFile: string | null;
   options: Qcow2Options;
   /** The header must be rewritten once the driver is up (cleared autoclear bits). */
   updateHeader: boolean;
@@ -95,12 +96,13 @@ interface Extensions {
   dropBitmaps: boolean;
   backingFormat: string;
   featureNames: Map<string, string> | null;
+  dataFile: string | null;
   unknown: HeaderExtension[];
 }
 
 /** qcow2_read_extensions: walk the extensions between the header and `end`. */
 async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn: (text: string) => void): Promise<Extensions> {
-  const out: Extensions = { dropBitmaps: false, backingFormat: '', featureNames: null, unknown: [] };
+  const out: Extensions = { dropBitmaps: false, backingFormat: '', featureNames: null, dataFile: null, unknown: [] };
   let offset = h.headerLength;
   while (offset < end) {
     const ext = await read(file, offset, 8, `qcow2_read_extension: ERROR: pread fail from offset ${offset}`);
@@ -140,6 +142,8 @@ async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn:
         out.unknown.unshift({ type, data: await read(file, offset, len, 'bitmaps_ext: Could not read ext header') });
         break;
       case EXT_DATA_FILE:
+        out.dataFile = dataFileName(await read(file, offset, len, 'ERROR: Could not read data file name'));
+        break;
       default:
         // Kept to be written back unchanged; QEMU keeps them newest first.
         out.unknown.unshift({ type, data: await read(file, offset, len, 'ERROR: unknown extension: Could not read data') });
@@ -165,8 +169,18 @@ function unsupportedFeatures(names: Map<string, string> | null, maskLow: number,
   return `Unsupported qcow2 feature(s): ${parts.join(', ')}`;
 }
 
-/** qcow2_do_open up to (not including) the backing file: throws QEMU's message on bad images. */
-export async function readImage(file: BdrvChild, options: QDict, readOnly: boolean, unmap: boolean, warn: (t: string) => void): Promise<OpenedImage> {
+/**
+ * qcow2_do_open up to (not including) the backing file: throws QEMU's message on bad images.
+ * `openDataFile` runs where QEMU opens the external data file (data-file.ts).
+ */
+export async function readImage(
+  file: BdrvChild,
+  options: QDict,
+  readOnly: boolean,
+  unmap: boolean,
+  warn: (t: string) => void,
+  openDataFile: (header: QcowHeader, imageDataFile: string | null) => Promise<void>,
+): Promise<OpenedImage> {
   const raw = await read(file, 0, V3_HEADER_LENGTH, 'Could not read qcow2 header');
   if (be32(raw, 0) !== QCOW_MAGIC) fail('Image is not in qcow2 format');
   const h = parseHeader(raw);
@@ -203,7 +217,6 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table', x.l1TableOffset) : new Uint8Array(0);
   const given = takeQcow2Options(options);
   const opts = await resolveQcow2Options(given, headerGeometry(h), unmap, false);
-  if (options.has('data-file')) fail('data-file can only be set for images that use an external data file');
   if (h.cryptMethod > 2) fail(`Unsupported encryption method ${h.cryptMethod | 0}`);
   const reftableBytes = h.refcountTableClusters * clusterSize;
   const rawTable = await read(file, h.refcountTableOffset, reftableBytes, 'Could not initialize refcount handling', x.refcountTableOffset);
@@ -211,12 +224,7 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
   // REFT_OFFSET_MASK keeps bits 9..63.
   for (let i = 0; i < reftable.length; i++) reftable[i] = be32(rawTable, i * 8) * 2 ** 32 + ((be32(rawTable, i * 8 + 4) & 0xfffffe00) >>> 0);
   const exts = await readExtensions(file, h, extEnd, warn);
-  const hasDataFileExt = exts.unknown.some((e) => e.type === EXT_DATA_FILE);
-  if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) {
-    if (!hasDataFileExt && !options.has('data-file')) fail("'data-file' is required for this image");
-  } else if (h.autoclearFeatures & AUTOCLEAR_DATA_FILE_RAW) {
-    fail('data-file-raw requires a data file');
-  }
+  await openDataFile(h, exts.dataFile);
   if (h.cryptMethod === 2 && !exts.unknown.some((e) => e.type === EXT_CRYPTO_HEADER)) fail('Missing CRYPTO header for crypt method 2');
   if (h.cryptMethod !== 0 && !given.encrypt.has('key-secret')) fail("Parameter 'encrypt.key-secret' is required for cipher");
   let backingFile = '';
@@ -239,7 +247,6 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     fail('blkstudio cannot open qcow2 images with metadata offsets that are not exact in a double', EFBIG);
   }
   // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
-  if (h.incompatibleFeatures & INCOMPAT_DATA_FILE) fail('blkstudio does not support qcow2 images with an external data file', ENOTSUP);
   if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
   // Unknown autoclear bits are cleared (and the header rewritten) when the image may be written.
   // Bitmaps are not kept up to date here, so a writer clears their bit (the spec's autoclear rule).
@@ -249,7 +256,17 @@ export async function readImage(file: BdrvChild, options: QDict, readOnly: boole
     h.autoclearFeatures = knownAutoclear;
     h.autoclearHigh = 0;
   }
-  return { header: h, l1, reftable, backingFile, backingFormat: exts.backingFormat, unknownExtensions: exts.unknown, options: opts, updateHeader };
+  return {
+    header: h,
+    l1,
+    reftable,
+    backingFile,
+    backingFormat: exts.backingFormat,
+    unknownExtensions: exts.unknown,
+    imageDataFile: exts.dataFile,
+    options: opts,
+    updateHeader,
+  };
 }
 
 /**

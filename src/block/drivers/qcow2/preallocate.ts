@@ -28,9 +28,9 @@ async function preallocateMetadata(s: Qcow2State, offset: number, end: number, m
     await handleL2Meta(s, t.metas, true).catch(wrap('Mapping clusters failed'));
     offset += cur;
   }
-  // The file must hold every allocated cluster, or reads past its end fail.
-  const fileLength = await s.file.getLength();
-  if (host + cur > fileLength) await s.file.truncate(host + cur, false, mode === 'metadata' ? 'off' : mode);
+  // The (data) file must hold every allocated cluster, or reads past its end fail.
+  const fileLength = await s.dataFile.getLength();
+  if (host + cur > fileLength) await s.dataFile.truncate(host + cur, false, mode === 'metadata' ? 'off' : mode);
 }
 
 /** qcow2_get_last_cluster: the last host cluster with a reference, or -1. */
@@ -43,7 +43,8 @@ export async function lastUsedCluster(s: Qcow2State, fileSize: number): Promise<
 /** Preallocate the new area [oldLength, newLength) of a growing image (lock held). */
 export async function preallocateGrowth(s: Qcow2State, oldLength: number, newLength: number, mode: PreallocMode): Promise<void> {
   if (mode === 'off') return;
-  if (mode === 'metadata') return preallocateMetadata(s, oldLength, newLength, mode);
+  // With an external data file, falloc and full only map the area and pass the mode down.
+  if (mode === 'metadata' || s.hasDataFile) return preallocateMetadata(s, oldLength, newLength, mode);
   const cs = s.clusterSize;
   let oldFileSize = await s.file.getLength();
   const last = await lastUsedCluster(s, oldFileSize);

@@ -25,7 +25,8 @@ import type { QDict } from '../../qdict';
 import { allocHostOffset, handleAllocSpace, handleL2Meta, mergeCow, type WriteTarget } from './allocate';
 import { readCompressed, writeCompressedCluster } from './compressed';
 import { clusterDiscard, clusterZeroize } from './discard';
-import { be32, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DIRTY, putBe64, QCOW_MAGIC } from './format';
+import { dataFileInfo, openDataFile } from './data-file';
+import { AUTOCLEAR_DATA_FILE_RAW, be32, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DATA_FILE, INCOMPAT_DIRTY, putBe64, QCOW_MAGIC, type QcowHeader } from './format';
 import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
 import { readImage } from './open';
@@ -105,7 +106,7 @@ class Qcow2Driver implements DriverInstance {
           break;
         case 'normal':
           if (s.file.wants('read_aio')) await s.file.debugEvent('read_aio', { op: 'read', offset: at, bytes: n });
-          await s.file.preadv(m.host, n, part);
+          await s.dataFile.preadv(m.host, n, part);
           break;
       }
       done += n;
@@ -129,7 +130,7 @@ class Qcow2Driver implements DriverInstance {
       if (wait) await wait;
       try {
         t = await allocHostOffset(s, at, bytes - done);
-        await s.preWriteOverlapCheck(0, t.host, t.bytes);
+        await s.preWriteOverlapCheck(0, t.host, t.bytes, true);
       } catch (e) {
         if (t) await handleL2Meta(s, t.metas, false).catch(() => undefined);
         failure = e;
@@ -161,7 +162,7 @@ class Qcow2Driver implements DriverInstance {
       if (t.metas.length) await handleAllocSpace(s, t.metas);
       if (!mergeCow(offset, t.bytes, data, t.metas)) {
         if (s.file.wants('write_aio')) await s.file.debugEvent('write_aio', { op: 'write', offset, bytes: t.bytes });
-        await s.file.pwritev(t.host, t.bytes, data);
+        await s.dataFile.pwritev(t.host, t.bytes, data);
       }
       return null;
     } catch (e) {
@@ -238,6 +239,7 @@ class Qcow2Driver implements DriverInstance {
   async pwriteCompressed(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
     const s = this.s;
     s.checkAlive();
+    if (s.hasDataFile) throw new BlockError(ENOTSUP);
     if (bytes === 0) {
       // Align the end of the file to a sector boundary (bdrv_getlength already rounds up).
       await s.file.truncate(await s.file.getLength(), false, 'off');
@@ -284,7 +286,7 @@ class Qcow2Driver implements DriverInstance {
     let file: BdrvChild | undefined;
     if (m.type === 'normal' || m.type === 'zero-alloc' || m.type === 'unallocated-alloc') {
       map = m.host;
-      file = s.file;
+      file = s.dataFile;
       status |= BDRV_BLOCK_OFFSET_VALID;
     }
     if (m.type === 'zero-plain' || m.type === 'zero-alloc') status |= BDRV_BLOCK_ZERO;
@@ -298,7 +300,7 @@ class Qcow2Driver implements DriverInstance {
   }
 
   /** qcow2_co_truncate. */
-  async truncate(offset: number, _exact: boolean, prealloc: PreallocMode): Promise<void> {
+  async truncate(offset: number, exact: boolean, prealloc: PreallocMode): Promise<void> {
     const s = this.s;
     s.checkAlive();
     if (offset % 512) throw new QemuError('The new size must be a multiple of 512', EINVAL);
@@ -312,8 +314,11 @@ class Qcow2Driver implements DriverInstance {
         await growL1Table(s, newL1, true).catch((e) => {
           throw new QemuError(`Failed to grow the L1 table: ${strerror(toErrno(e))}`, toErrno(e));
         });
+        // A raw data file must keep its 1:1 mapping: grown areas are always mapped.
+        if (s.dataFileRaw && prealloc === 'off') prealloc = 'metadata';
         await preallocateGrowth(s, old, offset, prealloc);
       }
+      if (prealloc === 'off' && s.hasDataFile) await s.dataFile.truncate(offset, exact, 'off');
       const data = new Uint8Array(8);
       putBe64(data, 0, offset);
       try {
@@ -364,6 +369,7 @@ class Qcow2Driver implements DriverInstance {
         ['compression type', s.header.compressionType === 1 ? 'zstd' : 'zlib'],
         ['lazy refcounts', String((s.header.compatibleFeatures & 1) !== 0)],
         ['refcount bits', String(1 << s.refcountOrder)],
+        ...dataFileInfo(s),
         ['corrupt', String((s.header.incompatibleFeatures & INCOMPAT_CORRUPT) !== 0)],
         ['extended l2', String(s.extL2)],
       );
@@ -483,14 +489,21 @@ async function openQcow2(node: BlockNode, options: QDict, ctx: OpenContext): Pro
   const file = await ctx.openChild(node, options, 'file', 'file', { protocolOnly: true });
   const stderr = (text: string) => ctx.warn(text);
   const optionsCopy = new Map(options);
-  let img = await readImage(file, options, node.readOnly, node.flags.unmap, stderr);
+  let dataFile: BdrvChild | null = null;
+  // Opened once (a dirty image is read twice), where qcow2_do_open opens it.
+  const open = (opts: QDict) => async (h: QcowHeader, name: string | null) => {
+    dataFile ??= await openDataFile(node, opts, ctx, file, (h.incompatibleFeatures & INCOMPAT_DATA_FILE) !== 0, (h.autoclearFeatures & AUTOCLEAR_DATA_FILE_RAW) !== 0, name);
+  };
+  let img = await readImage(file, options, node.readOnly, node.flags.unmap, stderr, open(options));
   if (!node.readOnly && img.header.incompatibleFeatures & INCOMPAT_DIRTY) {
     // A lazy-refcount image that was not closed cleanly: rebuild its refcounts first (as QEMU does).
     await repairDirtyImage(file, stderr);
-    img = await readImage(file, optionsCopy, node.readOnly, node.flags.unmap, stderr);
+    img = await readImage(file, optionsCopy, node.readOnly, node.flags.unmap, stderr, open(optionsCopy));
     for (const key of [...options.keys()]) if (!optionsCopy.has(key)) options.delete(key);
   }
   const s = new Qcow2State(file, null, img.header, img.l1, img.reftable, node.readOnly, stderr, img.options);
+  s.dataFile = dataFile ?? file;
+  s.imageDataFile = img.imageDataFile;
   s.backingFile = img.backingFile;
   s.backingFormat = img.backingFormat;
   s.unknownExtensions = img.unknownExtensions;

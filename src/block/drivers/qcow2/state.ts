@@ -7,6 +7,7 @@ import { BlockError, EIO, ENOMEDIUM } from '../../errors';
 import { type CacheHost, type CacheKind, hex, Qcow2Cache } from './cache';
 import type { L2Meta } from './allocate';
 import {
+  AUTOCLEAR_DATA_FILE_RAW,
   buildHeaderCluster,
   type CompressedLayout,
   compressedLayout,
@@ -123,6 +124,13 @@ export class Qcow2State implements CacheHost {
   refblockCache: Qcow2Cache;
   readonly lock = new CoMutex();
 
+  /**
+   * Where guest data lives (QEMU's s->data_file): the image file itself, or an external data
+   * file (data-file.ts) whose host offsets equal the guest offsets.
+   */
+  dataFile: BdrvChild;
+  /** The data file name of the header extension (QEMU's image_data_file), or null. */
+  imageDataFile: string | null = null;
   backingFile = '';
   backingFormat = '';
   unknownExtensions: HeaderExtension[] = [];
@@ -159,6 +167,7 @@ export class Qcow2State implements CacheHost {
     opts: Qcow2Options,
   ) {
     this.header = header;
+    this.dataFile = file;
     this.clusterBits = header.clusterBits;
     this.clusterSize = 2 ** header.clusterBits;
     this.extL2 = (header.incompatibleFeatures & INCOMPAT_EXTL2) !== 0;
@@ -215,6 +224,16 @@ export class Qcow2State implements CacheHost {
 
   get refcountTableSize(): number {
     return this.reftable.length;
+  }
+
+  /** has_data_file: guest data is in an external data file. */
+  get hasDataFile(): boolean {
+    return this.dataFile !== this.file;
+  }
+
+  /** data_file_is_raw: the data file must stay a valid raw image (autoclear bit 1). */
+  get dataFileRaw(): boolean {
+    return (this.header.autoclearFeatures & AUTOCLEAR_DATA_FILE_RAW) !== 0;
   }
 
   get hasBacking(): boolean {
@@ -335,6 +354,7 @@ export class Qcow2State implements CacheHost {
     const buf = buildHeaderCluster(h, this.clusterSize, {
       backingFile: this.backingFile || undefined,
       backingFormat: this.backingFormat || undefined,
+      dataFile: this.hasDataFile && this.imageDataFile ? this.imageDataFile : undefined,
       unknownExtensions: this.unknownExtensions,
     });
     if (!buf) throw new BlockError(28 /* ENOSPC: QEMU's "header does not fit" */);
@@ -379,8 +399,12 @@ export class Qcow2State implements CacheHost {
     return ret;
   }
 
-  /** qcow2_pre_write_overlap_check: refuse (and mark the image corrupt) a write onto metadata. */
-  async preWriteOverlapCheck(ignore: number, offset: number, size: number): Promise<void> {
+  /**
+   * qcow2_pre_write_overlap_check: refuse (and mark the image corrupt) a write onto metadata.
+   * A data write (`dataFile`) to an external data file cannot hit the image's metadata.
+   */
+  async preWriteOverlapCheck(ignore: number, offset: number, size: number, dataFile = false): Promise<void> {
+    if (dataFile && this.hasDataFile) return;
     const ret = this.metadataOverlap(ignore, offset, size);
     if (ret === 0) return;
     const bit = 31 - Math.clz32(ret & -ret);
