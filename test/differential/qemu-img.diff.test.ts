@@ -224,6 +224,19 @@ const BASE: Step[] = [
 ];
 
 describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => {
+  test('-r all refuses to rewrite an L2 table that is the refcount table (overlap check)', () => {
+    // 512 B clusters, refcount_bits=1: the last L1 entry (at 0x600 + 31 * 8) points at the
+    // refcount table (0x200); repairing its COPIED flags would overwrite refcount-table entry 0.
+    const seed = seedDir([
+      ['qemu-img', 'create', '-q', '-f', 'qcow2', '-o', 'cluster_size=512,refcount_bits=1', 'a.qcow2', '1M'],
+      ['qemu-io', '-c', 'write -P 0x11 0 4k', 'a.qcow2'],
+      ['patch', 'a.qcow2', 0x600 + 31 * 8, '8000000000000200'],
+    ]);
+    expectSame(['check', 'a.qcow2'], seed);
+    expectSame(['check', '-r', 'all', 'a.qcow2'], seed);
+    expectSame(['check', '-r', 'leaks', 'a.qcow2'], seed);
+  });
+
   test('percentages that are exact ties round to even as printf does (1/32 = 3.12%)', () => {
     const seed = seedDir([
       ['qemu-img', 'create', '-q', '-f', 'qcow2', 'a.qcow2', '2M'],

@@ -808,6 +808,16 @@ class Checker {
         }
       }
       if (dirty) {
+        // The table may sit on other metadata (an L1 entry pointing at the refcount table).
+        try {
+          await this.overlapCheck(l2Offset, img.cs, true);
+        } catch (e) {
+          if (e instanceof CheckFailure) {
+            this.msg('ERROR: Could not write L2 table; metadata overlap check failed: Input/output error');
+            res.checkErrors++;
+          }
+          throw e;
+        }
         await this.doWrite(l2Offset, table);
         res.corruptions -= dirty;
         res.corruptionsFixed += dirty;
@@ -886,7 +896,13 @@ async function checkPass(img: Image, read: ReadFn, file: { size: number }, fixLe
       highest = await c.compare(fixLeaks, fixErrors);
     }
   }
-  await c.checkCopied(fixLeaks, fixErrors);
+  try {
+    await c.checkCopied(fixLeaks, fixErrors);
+  } catch (e) {
+    if (!(e instanceof CheckFailure)) throw e;
+    res.failedErrno = e.errno;
+    return res;
+  }
   res.imageEndOffset = (highest + 1) * img.cs;
   if (fix && !res.checkErrors && !res.corruptions && write) {
     // qcow2_mark_clean + qcow2_mark_consistent.
