@@ -9,6 +9,7 @@ export {
 } from './driver';
 export { BlockError, QemuAbort, QemuError, strerror, toErrno, EIO, EINVAL, ENOTSUP, EPERM, ENOMEDIUM } from './errors';
 export { openBlockBackend } from './open';
+export { readHostPrefix, readFrom } from './host-read';
 export { parseKeyValueOptions } from './qdict';
 export {
   findBlkdebugEngines,

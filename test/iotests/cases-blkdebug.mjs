@@ -684,4 +684,17 @@ export const blkdebugCases = [
     files: { 'c.conf': ie({ event: 'l1_update' }) },
     argv: [...c('open -o file.driver=blkdebug,file.config=c.conf,file.image.filename=d.raw', 'length', 'close', 'open -o file.driver=blkdebug,file.align=4096,file.image.filename=d.raw', 'length')],
   },
+  {
+    name: 'blkdebug-config-dev-zero',
+    description: 'a config of /dev/zero: the first line is a NUL, a parse error (QEMU reads no further)',
+    images: [D],
+    argv: ['-f', 'raw', ...c('read 0 512'), 'blkdebug:/dev/zero:d.raw'],
+  },
+  {
+    name: 'blkdebug-config-nul-ends-line',
+    description: 'a NUL ends its line for the config parser (C strings): the rest of the line is not seen',
+    images: [D],
+    files: { 'c.conf': '[inject-error]\nevent = "read_aio\0x"\nerrno = "5\0junk"\n' },
+    argv: ['-f', 'raw', ...c('read 0 512', 'write 0 512'), 'blkdebug:c.conf:d.raw'],
+  },
 ];

@@ -1294,6 +1294,12 @@ export const cases = [
     images: [],
     argv: ['-f', 'raw', ...c('help'), 'nosuch.raw'],
   },
+  {
+    name: 'write-s-device-stream',
+    description: 'write -s reads only count bytes of its source (/dev/zero is endless)',
+    images: [D],
+    argv: ['-f', 'raw', ...c('write -P 0x11 0 4k', 'write -s /dev/zero 0 512', 'read -v 0 16', 'read -P 0x11 512 3584'), 'd.raw'],
+  },
 
   // ------------------------------------------------------------------ blkdebug (cases-blkdebug.mjs)
   ...blkdebugCases,

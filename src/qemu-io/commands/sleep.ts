@@ -1,6 +1,7 @@
 import type { CmdInfo } from '../cmdinfo';
 import { CMD_NOFILE_OK } from '../cmdinfo';
 import { EINVAL, strtol } from '../cvtnum';
+import { sleepChained } from '../long-sleep';
 import type { QemuIo } from '../qemu-io';
 
 /** sleep: run the main loop until a QEMU_CLOCK_HOST timer ms milliseconds ahead expires. */
@@ -20,7 +21,7 @@ export const sleepCmd: CmdInfo = {
     // The deadline is int64 nanoseconds: a huge value wraps negative and expires at once. Even
     // then the main loop runs once without blocking, so requests already finished report.
     const deadline = BigInt.asIntN(64, now + BigInt(ms) * 1_000_000n);
-    if (deadline > now) await io.poll(io.host.sleep(Number(deadline - now) / 1e6));
+    if (deadline > now) await io.poll(sleepChained((ms) => io.host.sleep(ms), Number(deadline - now) / 1e6));
     else await io.poll(io.host.nextTurn(), false);
     return 0;
   },

@@ -1,4 +1,4 @@
-import { BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../block/index';
+import { BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK, readHostPrefix } from '../../block/index';
 import { cvtnumArg, lengthArg, patternArg, printRequestFailed } from '../args';
 import { BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
@@ -101,22 +101,22 @@ async function writeF(io: QemuIo, argv: string[]): Promise<number> {
   }
 }
 
-/** qemu_io_alloc_from_file(): the file's first bytes repeated over the buffer. */
+/** qemu_io_alloc_from_file(): the file's first bytes (fread of len, no more) repeated over the buffer. */
 async function allocFromFile(io: QemuIo, len: number, fileName: string): Promise<Uint8Array | null> {
   let data: Uint8Array;
   try {
-    data = await io.host.readFile(fileName);
+    data = await readHostPrefix(io.blockHost, fileName, len);
   } catch (e) {
     io.out.printErr(`${fileName}: ${strerror(-negErrno(e))}\n`);
     return null;
   }
-  const patternLen = Math.min(len, data.length);
+  const patternLen = data.length;
   if (patternLen === 0) {
     io.out.printErr(`${fileName}: file is empty\n`);
     return null;
   }
   const buf = new Uint8Array(len);
-  buf.set(data.subarray(0, patternLen));
+  buf.set(data);
   for (let filled = patternLen; filled < len; ) {
     const n = Math.min(filled - (filled % patternLen), len - filled);
     buf.copyWithin(filled, 0, n);

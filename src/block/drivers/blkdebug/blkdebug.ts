@@ -3,13 +3,14 @@
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DebugHooks, DriverInfo, DriverInstance, EventRequest, PreallocMode } from '../../driver';
 import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_RAW, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
-import { BlockError, EISDIR, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
+import { BlockError, ENOTSUP, QemuError } from '../../errors';
 import type { BlkdebugEvent } from '../../events';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import { OptionReader, type QDict, type QValue } from '../../qdict';
 import { parseConfigFile, type ConfigDiagnostic, type ConfigSection } from './config-file';
+import { readConfigText } from './config-read';
 import { BlkdebugEngine } from './engine';
 import { sectionsFromOptions } from './option-rules';
 import {
@@ -264,15 +265,7 @@ export const blkdebugDriver: BlockDriver = {
 
     // Rules: the config file's, then the options' (all parsed before any rule is added).
     let configText: string | null = null;
-    if (config !== undefined) {
-      try {
-        configText = latin1(await ctx.host.readFile(config));
-      } catch (e) {
-        // fopen() of a directory works and the read fails: QEMU's parser reports that one.
-        const errno = toErrno(e);
-        throw new QemuError(`${errno === EISDIR ? 'Cannot read config file' : 'Could not read blkdebug config file'}: ${strerror(errno)}`, errno);
-      }
-    }
+    if (config !== undefined) configText = await readConfigText(ctx.host, config, (lines) => parseConfigFile(lines, RULE_SCHEMA).diagnostics.length > 0);
     let specs: RuleSpec[];
     try {
       const inputs = configText === null ? [] : configInputs(configText);
@@ -328,9 +321,3 @@ function parsePermissions(options: QDict, key: string): void {
   }
 }
 
-/** Config files are bytes; QEMU's parser treats them as C chars. */
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
-}

@@ -58,7 +58,10 @@ function fgetsLines(text: string): Array<{ text: string; line: number; column: n
     const nl = text.indexOf('\n', i);
     const end = nl < 0 ? text.length : nl + 1;
     for (let start = i, col = 1; start < end; start += MAX_LINE, col += MAX_LINE) {
-      out.push({ text: text.slice(start, Math.min(end, start + MAX_LINE)), line: lineNo, column: col });
+      // The line is a C string: whatever follows a NUL byte is not seen.
+      const piece = text.slice(start, Math.min(end, start + MAX_LINE));
+      const nul = piece.indexOf('\0');
+      out.push({ text: nul < 0 ? piece : piece.slice(0, nul), line: lineNo, column: col });
     }
     lineNo++;
     i = end;
