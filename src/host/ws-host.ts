@@ -18,6 +18,8 @@ export interface WsHostOptions {
   /** The Host header check of the HTTP server (DNS rebinding), applied to upgrades too. */
   hostAllowed?: (host: string | undefined) => boolean;
   maxMessageBytes?: number;
+  /** Where a call that failed inside the host (not a handler's error reply) is reported; default stderr. */
+  log?: (message: string) => void;
 }
 
 /** A client this far behind (bytes queued) is dropped rather than buffering without bound. */
@@ -92,6 +94,11 @@ export function attachWsHost(server: Server, options: WsHostOptions): WsHost {
     ws.on('message', (data, isBinary) => {
       let id: number | null = null;
       const fail = (err: unknown) => {
+        try {
+          (options.log ?? ((m: string) => process.stderr.write(m + '\n')))(`blkstudio: WebSocket call ${id ?? '(no id)'} failed in the host: ${err instanceof Error ? (err.stack ?? err.message) : typeof err}`);
+        } catch {
+          // A failing log must not take the process down either.
+        }
         try {
           send(ws, { type: 'reply', id, ok: false, error: { code: 'INTERNAL', message: err instanceof Error ? err.message.slice(0, 200) : 'internal error' } });
         } catch {

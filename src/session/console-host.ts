@@ -10,6 +10,9 @@ export type OutputSink = (stream: 'stdout' | 'stderr', bytes: Uint8Array) => voi
 const HARMLESS_SIGNALS = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
 const SIGABRT = 6;
 
+/** The longest delay a host timer takes: setTimeout fires at once (after a warning) past 2^31-1 ms. */
+const MAX_TIMER_MS = 0x7fffffff;
+
 export class ConsoleHost implements QemuIoHost {
   /** Line-buffered stdout: every finished line reaches the sink at once. */
   readonly stdoutIsTty = true;
@@ -54,8 +57,15 @@ export class ConsoleHost implements QemuIoHost {
     return BigInt(Math.round((this.env.wallClock?.() ?? Date.now()) * 1e6));
   }
 
+  /** `sleep 3000000000` waits its 34 days: a delay past MAX_TIMER_MS is a chain of timers. */
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.env.timer.setTimeout(resolve, ms));
+    return new Promise((resolve) => {
+      const step = (left: number) => {
+        if (left <= MAX_TIMER_MS) this.env.timer.setTimeout(resolve, left);
+        else this.env.timer.setTimeout(() => step(left - MAX_TIMER_MS), MAX_TIMER_MS);
+      };
+      step(ms);
+    });
   }
 
   nextTurn(): Promise<void> {

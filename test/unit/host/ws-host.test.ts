@@ -1,7 +1,8 @@
 // The web host's WebSocket refuses what is not our page calling: a wrong or missing token, a
 // foreign or missing Origin, another path; and survives malformed and oversized messages.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { MAX_MESSAGE_BYTES, WS_PATH, type WireServerMessage } from '../../../src
 import { createApiHandlers } from '../../../src/host/api-handlers';
 import { openNodeSession } from '../../../src/host/node-session';
 import { startWebServer, type RunningWebServer } from '../../../src/host/web-server';
+import { attachWsHost } from '../../../src/host/ws-host';
 import type { Session } from '../../../src/session/index';
 import { connect } from '../../contract/transports';
 
@@ -173,3 +175,42 @@ describe('the Host header (DNS rebinding)', () => {
   });
 });
 
+
+describe('a call that fails inside the host', () => {
+  it('is answered INTERNAL with its id, logged, and the host keeps serving', async () => {
+    const http = createServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    const logs: string[] = [];
+    // A handler throwing a value whose `message` getter throws: turning it into an error reply throws too.
+    const hostile = Object.defineProperty({}, 'message', {
+      get() {
+        throw new Error('hostile message getter');
+      },
+    });
+    const handlers = {
+      ...createApiHandlers({ name: 'b', version: '1' }, session),
+      appInfo: () => {
+        throw hostile;
+      },
+    };
+    const host = attachWsHost(http, { handlers, token: 't', allowedOrigins: () => [`http://127.0.0.1:${port}`], log: (m) => logs.push(m) });
+    try {
+      const ws = await connect(`ws://127.0.0.1:${port}${WS_PATH}?token=t`, `http://127.0.0.1:${port}`);
+      for (const id of [1, 2]) {
+        const reply = next(ws);
+        ws.send(JSON.stringify({ id, method: 'appInfo', args: [] }));
+        expect(await reply).toMatchObject({ type: 'reply', id, ok: false, error: { code: 'INTERNAL', message: 'hostile message getter' } });
+      }
+      const other = next(ws);
+      ws.send(JSON.stringify({ id: 3, method: 'snapshot', args: [] }));
+      expect(await other).toMatchObject({ type: 'reply', id: 3, ok: true });
+      ws.close();
+      expect(logs).toHaveLength(2);
+      expect(logs[0]).toMatch(/^blkstudio: WebSocket call 1 failed in the host: Error: hostile message getter/);
+    } finally {
+      await host.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+});
