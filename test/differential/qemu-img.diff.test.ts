@@ -362,6 +362,7 @@ describe.skipIf(!hasQemuImg || !hasQemuIo)('img check vs qemu-img check', () => 
     ['L1 table read past BDRV_MAX_LENGTH', [['patch', 'a.qcow2', 40, '7fffffffffff0000']]],
     ['unknown incompatible bits that are not a double', [['patch', 'a.qcow2', 72, '1000000000000021']]],
     // Several header fields wrong: QEMU's order decides which one is reported.
+    ['size whose L1 index wraps in 64 bits', [['patch', 'a.qcow2', 24, 'fffffffffffdffff']]],
     ['backing file offset past the cluster and compression type 2', [['patch', 'a.qcow2', 8, '0000000000020000'], ['patch', 'a.qcow2', 104, '02']]],
   ];
   test.each(corruptions)('%s', (_name, steps) => {

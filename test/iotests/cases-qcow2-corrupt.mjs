@@ -267,4 +267,6 @@ export const qcow2CorruptCases = [
   // ------------------------------------------------------------------ open-time check order (several fields wrong)
   qc('order-extl2-4k-and-refcount-order', 'extended L2 bit on 4 KiB clusters (128-byte subclusters) and refcount_order 7: the subcluster size is reported first', [{ at: 79, hex: '10' }, u32(96, 7)], READ, { opts: { cluster: '4k' } }),
   qc('order-backing-offset-and-compression', 'backing_file_offset past the cluster and compression type 2: the backing offset is reported first', [u64(8, 0x20000), { at: 104, hex: '02' }], READ),
+  qc('order-size-wraps-and-snapshots-eio', 'size 2^64-128K-1 (size_to_l1 wraps to 0) and a snapshot table at BDRV_MAX_LENGTH: the snapshot read fails before the size is refused', [u64(24, 0xfffffffffffdffffn), u32(60, 1), u64(64, (1n << 63n) - (1n << 30n))], READ),
+  qc('size-wraps', 'size 2^64-128K-1: size_to_l1 wraps to 0, the total sector count cannot be set', [u64(24, 0xfffffffffffdffffn)], READ),
 ];

@@ -34,6 +34,7 @@ import {
   QCOW_MAX_REFTABLE_SIZE,
   QCOW_MAX_SNAPSHOTS,
   setRefcount,
+  sizeToL1Exact,
   tableOffsetValid,
   type QcowHeader,
 } from './format';
@@ -155,11 +156,14 @@ const BDRV_MAX_LENGTH = (1n << 63n) - (1n << 30n);
  * Reads a table at an exact header offset as qcow2_open does: EIO past BDRV_MAX_LENGTH, and an
  * offset that JS cannot hold exactly is refused (QEMU reads zeroes there; we would read elsewhere).
  */
-function readTable(read: ReadFn, offset: bigint, bytes: number, what: string): Promise<Uint8Array> {
+async function readTable(read: ReadFn, offset: bigint, bytes: number, what: string): Promise<Uint8Array> {
   if (offset + BigInt(bytes) > BDRV_MAX_LENGTH) throw new Qcow2OpenError(`${what}: Input/output error`);
-  if (BigInt(Number(offset)) !== offset) throw new Qcow2OpenError('blkstudio cannot check qcow2 images with metadata at offsets not exact in 53 bits');
+  // No file reaches past 2^53: QEMU reads zeroes there (offsets no double holds are refused later).
+  if (offset > BigInt(Number.MAX_SAFE_INTEGER)) return new Uint8Array(bytes);
   return read(Number(offset), bytes);
 }
+
+const exactNumber = (v: bigint): boolean => BigInt(Number(v)) === v;
 
 /** The subset of qcow2_open's header checks a check needs, with QEMU's messages. */
 export async function openQcow2ForCheck(read: ReadFn, openDataFile?: (name: string) => void): Promise<Image> {
@@ -196,10 +200,9 @@ export async function openQcow2ForCheck(read: ReadFn, openDataFile?: (name: stri
   validateTable(x.refcountTableOffset, h.refcountTableClusters, cs, QCOW_MAX_REFTABLE_SIZE, cs, 'Reference count table');
   // (The snapshot table is validated by the check itself: QEMU skips it when opening to check.)
   validateTable(x.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, cs, 'Active L1 table');
-  const l2Bits = h.clusterBits - (extL2 ? 4 : 3);
-  const l1Needed = Math.ceil(h.size / 2 ** (h.clusterBits + l2Bits));
-  if (l1Needed > 0x7fffffff) throw new Qcow2OpenError('Image is too big');
-  if (h.l1Size < l1Needed) throw new Qcow2OpenError('L1 table is too small');
+  const l1Needed = sizeToL1Exact(x.size, h.clusterBits, extL2);
+  if (l1Needed > 0x7fffffffn) throw new Qcow2OpenError('Image is too big');
+  if (BigInt(h.l1Size) < l1Needed) throw new Qcow2OpenError('L1 table is too small');
   // (QEMU reports an unknown encryption method only after the L1 checks.)
   if (h.cryptMethod > 2) throw new Qcow2OpenError(`Unsupported encryption method ${h.cryptMethod | 0}`);
   if (h.cryptMethod) throw new Qcow2OpenError('blkstudio cannot check encrypted qcow2 images');
@@ -226,6 +229,12 @@ export async function openQcow2ForCheck(read: ReadFn, openDataFile?: (name: stri
   const l1: number[][] = [];
   for (let i = 0; i < h.l1Size; i++) l1.push([be32(l1Bytes, i * 8), be32(l1Bytes, i * 8 + 4)]);
 
+  // refresh_total_sectors after the open; then what JS numbers cannot hold exactly.
+  if (x.size >= 1n << 63n) throw new Qcow2OpenError('Could not refresh total sector count: File too large');
+  if (x.size > BigInt(Number.MAX_SAFE_INTEGER)) throw new Qcow2OpenError('blkstudio cannot check qcow2 images larger than 8 PiB');
+  if (!exactNumber(x.l1TableOffset) || !exactNumber(x.refcountTableOffset)) {
+    throw new Qcow2OpenError('blkstudio cannot check qcow2 images with metadata offsets that are not exact in a double');
+  }
   const snapshots: Snapshot[] = [];
   let at = h.snapshotsOffset;
   const snapshotsOffsetLo = be32(head, 68);

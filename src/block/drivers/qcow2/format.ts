@@ -118,7 +118,13 @@ export function headerExact(b: Uint8Array): QcowHeaderExact {
 
 export const INT64_MAX = (1n << 63n) - 1n;
 
-/** The offset half of qcow2_validate_table, on the exact value: the table ends by INT64_MAX, cluster aligned. */
+/** size_to_l1 on the exact size, wrapping in 64 bits as QEMU's does. */
+export function sizeToL1Exact(size: bigint, clusterBits: number, extL2: boolean): bigint {
+  const shift = BigInt(clusterBits + clusterBits - (extL2 ? 4 : 3));
+  return BigInt.asUintN(64, size + (1n << shift) - 1n) >> shift;
+}
+
+/** qcow2_validate_table's offset half, on the exact value: the table ends by INT64_MAX, cluster aligned. */
 export function tableOffsetValid(offset: bigint, entries: number, entryLen: number, clusterSize: number): boolean {
   return INT64_MAX - BigInt(entries) * BigInt(entryLen) >= offset && offset % BigInt(clusterSize) === 0n;
 }

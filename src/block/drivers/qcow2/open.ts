@@ -32,6 +32,8 @@ import {
   QCOW_MAX_REFTABLE_SIZE,
   QCOW_MAX_SNAPSHOTS,
   type QcowHeader,
+  type QcowHeaderExact,
+  sizeToL1Exact,
   tableOffsetValid,
   V3_HEADER_LENGTH,
   V3_MIN_HEADER_LENGTH,
@@ -213,7 +215,7 @@ export async function readImage(
   validateTable(x.refcountTableOffset, h.refcountTableClusters, clusterSize, QCOW_MAX_REFTABLE_SIZE, 'Reference count table', clusterSize);
   validateTable(x.snapshotsOffset, h.nbSnapshots, SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE * QCOW_MAX_SNAPSHOTS, 'Snapshot table', clusterSize);
   validateTable(x.l1TableOffset, h.l1Size, 8, QCOW_MAX_L1_SIZE, 'Active L1 table', clusterSize);
-  checkVirtualSize(raw, h);
+  checkVirtualSize(x, h);
   const l1 = h.l1Size > 0 ? await read(file, h.l1TableOffset, h.l1Size * 8, 'Could not read L1 table', x.l1TableOffset) : new Uint8Array(0);
   const given = takeQcow2Options(options);
   const opts = await resolveQcow2Options(given, headerGeometry(h), unmap, false);
@@ -246,6 +248,9 @@ export async function readImage(
   if (!exactNumber(x.l1TableOffset) || !exactNumber(x.refcountTableOffset) || !exactNumber(x.snapshotsOffset)) {
     fail('blkstudio cannot open qcow2 images with metadata offsets that are not exact in a double', EFBIG);
   }
+  // refresh_total_sectors, once the driver is open: a size past INT64_MAX cannot be a disk.
+  if (x.size >= 1n << 63n) fail('Could not refresh total sector count: File too large', EFBIG);
+  if (x.size > SAFE) fail('blkstudio cannot open qcow2 images larger than 8 PiB', EFBIG);
   // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
   if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
   // Unknown autoclear bits are cleared (and the header rewritten) when the image may be written.
@@ -269,18 +274,11 @@ export async function readImage(
   };
 }
 
-/**
- * The virtual size as QEMU sees it: size_to_l1 wraps in 64 bits, and a size past INT64_MAX
- * sectors cannot be a disk. Sizes that JS cannot hold exactly are refused after QEMU's checks.
- */
-function checkVirtualSize(raw: Uint8Array, h: QcowHeader): void {
-  const size = (BigInt(be32(raw, 24)) << 32n) | BigInt(be32(raw, 28));
-  const shift = BigInt(h.clusterBits + h.clusterBits - (h.incompatibleFeatures & INCOMPAT_EXTL2 ? 4 : 3));
-  const l1Index = ((size + (1n << shift) - 1n) & ((1n << 64n) - 1n)) >> shift;
+/** The L1 size the virtual size needs, as qcow2_do_open checks it (size_to_l1 wraps in 64 bits). */
+function checkVirtualSize(x: QcowHeaderExact, h: QcowHeader): void {
+  const l1Index = sizeToL1Exact(x.size, h.clusterBits, (h.incompatibleFeatures & INCOMPAT_EXTL2) !== 0);
   if (l1Index > 0x7fffffffn) fail('Image is too big', EFBIG);
   if (BigInt(h.l1Size) < l1Index) fail('L1 table is too small');
-  if (size >= 1n << 63n) fail('Could not refresh total sector count: File too large', EFBIG);
-  if (size > BigInt(Number.MAX_SAFE_INTEGER)) fail('blkstudio cannot open qcow2 images larger than 8 PiB', EFBIG);
 }
 
 /** sizeof(QCowSnapshotExtraData), QCOW_MAX_SNAPSHOT_EXTRA_DATA and QCOW_MAX_SNAPSHOTS_SIZE. */
