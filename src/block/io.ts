@@ -154,7 +154,10 @@ export function bdrvPreadv(child: BdrvChild, offset: number, bytes: number, buf:
       await alignedPreadv(node, offset, bytes, buf, flags);
       return;
     }
+    // QEMU reads into the caller's buffer with padding around it (bdrv_pad_request): a driver
+    // that leaves its buffer alone (null-co) leaves the caller's bytes, so the bounce starts so.
     const bounce = new Uint8Array(end - start);
+    bounce.set(buf.subarray(0, bytes), offset - start);
     await alignedPreadv(node, start, end - start, bounce, flags);
     buf.set(bounce.subarray(offset - start, offset - start + bytes));
   });

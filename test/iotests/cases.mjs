@@ -1300,6 +1300,17 @@ export const cases = [
     images: [D],
     argv: ['-f', 'raw', ...c('write -P 0x11 0 4k', 'write -s /dev/zero 0 512', 'read -v 0 16', 'read -P 0x11 512 3584'), 'd.raw'],
   },
+  {
+    name: 'null-co-probed-buffer-fill',
+    description: 'probed raw over null-co pads reads to 512 B, and the unread buffer keeps qemu-io\'s 0xab fill as with -f null-co',
+    images: [],
+    argv: [...c('read -v 0 16', 'read -v 4100 8', 'readv -v 1 3 5'), 'null-co://'],
+  },
+  {
+    name: 'null-co-explicit-buffer-fill',
+    images: [],
+    argv: ['-f', 'null-co', ...c('read -v 0 16', 'read -v 4100 8'), 'null-co://'],
+  },
 
   // ------------------------------------------------------------------ blkdebug (cases-blkdebug.mjs)
   ...blkdebugCases,
