@@ -42,6 +42,15 @@ export interface Qcow2Bitmap {
 
 const u64 = (b: Uint8Array, o: number): number => be32(b, o) * 2 ** 32 + be32(b, o + 4);
 
+/** What reading bitmaps needs of an image: the open driver's state, or `img check`'s view. */
+export interface BitmapImage {
+  readonly clusterSize: number;
+  /** The header's virtual size in bytes. */
+  readonly size: number;
+  readonly nbBitmaps: number;
+  readonly file: { preadv(offset: number, bytes: number, buf: Uint8Array): Promise<void> };
+}
+
 function fail(message: string, errno = EINVAL): never {
   throw new QemuError(message, errno);
 }
@@ -73,10 +82,10 @@ export function bitmapsExtData(s: Qcow2State): Uint8Array {
 const entrySize = (nameSize: number, extra: number): number => Math.ceil((DIR_ENTRY_HEADER + nameSize + extra) / 8) * 8;
 
 /** bdrv_getlength of the qcow2 node: the header's size in whole sectors. */
-const guestLength = (s: Qcow2State): number => Math.floor(s.size / 512) * 512;
+const guestLength = (s: BitmapImage): number => Math.floor(s.size / 512) * 512;
 
 /** check_dir_entry: the entry's fields are within QEMU's limits and its table covers the disk. */
-function dirEntryValid(s: Qcow2State, e: Qcow2Bitmap, type: number): boolean {
+function dirEntryValid(s: BitmapImage, e: Qcow2Bitmap, type: number): boolean {
   if (
     e.tableSize === 0 ||
     e.tableOffset === 0 ||
@@ -97,7 +106,7 @@ function dirEntryValid(s: Qcow2State, e: Qcow2Bitmap, type: number): boolean {
 }
 
 /** bitmap_list_load: read and check the directory at `offset` (QEMU's messages). */
-export async function bitmapListLoad(s: Qcow2State, offset: number, size: number): Promise<Qcow2Bitmap[]> {
+export async function bitmapListLoad(s: BitmapImage, offset: number, size: number): Promise<Qcow2Bitmap[]> {
   if (size === 0) fail('Requested bitmap directory size is zero');
   if (size > QCOW2_MAX_BITMAP_DIRECTORY_SIZE) fail('Requested bitmap directory size is too big');
   const dir = new Uint8Array(size);
@@ -139,7 +148,7 @@ export function tableEntryValid(hi: number, lo: number, clusterSize: number): bo
 }
 
 /** bitmap_table_load: the table's entries (offset, or -1 for an unallocated all-ones cluster). */
-async function bitmapTableLoad(s: Qcow2State, bm: Qcow2Bitmap): Promise<number[]> {
+export async function bitmapTableLoad(s: BitmapImage, bm: Pick<Qcow2Bitmap, 'tableOffset' | 'tableSize'>): Promise<number[]> {
   const raw = new Uint8Array(bm.tableSize * 8);
   await s.file.preadv(bm.tableOffset, raw.length, raw);
   const table: number[] = [];
@@ -154,13 +163,13 @@ async function bitmapTableLoad(s: Qcow2State, bm: Qcow2Bitmap): Promise<number[]
 }
 
 /** Guest bytes one bitmap cluster covers (bdrv_dirty_bitmap_serialization_coverage). */
-const coverageBits = (s: Qcow2State): number => s.clusterSize * 8;
+const coverageBits = (s: BitmapImage): number => s.clusterSize * 8;
 
 /** Clusters the bitmap's serialization takes (size_to_clusters of the serialization size). */
-const tableSizeFor = (s: Qcow2State, bm: DirtyBitmap): number => Math.ceil(bm.bitCount / coverageBits(s));
+const tableSizeFor = (s: BitmapImage, bm: DirtyBitmap): number => Math.ceil(bm.bitCount / coverageBits(s));
 
 /** load_bitmap: a DirtyBitmap with the image's bits (an in_use one is empty: its data is unusable). */
-async function loadBitmap(s: Qcow2State, bm: Qcow2Bitmap): Promise<DirtyBitmap> {
+export async function loadBitmap(s: BitmapImage, bm: Qcow2Bitmap): Promise<DirtyBitmap> {
   const bitmap = new DirtyBitmap(bm.name, 2 ** bm.granularityBits, guestLength(s));
   if (bm.flags & BME_FLAG_IN_USE) return bitmap;
   let table: number[];
@@ -199,7 +208,7 @@ async function updateHeaderSync(s: Qcow2State): Promise<void> {
   await s.file.flush();
 }
 
-function serializeDirectory(s: Qcow2State, list: readonly Qcow2Bitmap[]): Uint8Array {
+function serializeDirectory(s: BitmapImage, list: readonly Qcow2Bitmap[]): Uint8Array {
   const size = list.reduce((n, bm) => n + entrySize(bm.name.length, 0), 0);
   const dir = new Uint8Array(size);
   let o = 0;
@@ -273,7 +282,7 @@ export async function loadDirtyBitmaps(s: Qcow2State, bitmaps: DirtyBitmap[], wr
 
 /** free_bitmap_clusters: the data clusters (discarded), then the table. */
 async function freeBitmapClusters(s: Qcow2State, bm: { tableOffset: number; tableSize: number; name: string }): Promise<void> {
-  const table = await bitmapTableLoad(s, { ...bm, flags: 0, granularityBits: 0 });
+  const table = await bitmapTableLoad(s, bm);
   for (const offset of table) if (offset > 0) await freeClusters(s, offset, s.clusterSize, 'always');
   await freeClusters(s, bm.tableOffset, bm.tableSize * 8, 'other');
 }
