@@ -2,8 +2,16 @@
 // bytes of the guest disk, set by every write, zero write and discard the node completes. The
 // format driver (qcow2) loads persistent ones from the image and stores them back at close.
 
+/** Bytes of the 64-bit words holding `bits` bits. */
+export const wordBytes = (bits: number): number => Math.ceil(bits / 64) * 8;
+
 export class DirtyBitmap {
-  /** Bit i covers guest bytes [i * granularity, (i + 1) * granularity), little-endian in each byte. */
+  /**
+   * Bit i covers guest bytes [i * granularity, (i + 1) * granularity), little-endian in each
+   * byte, in whole 64-bit words as HBitmap keeps them: bits past the end in the last word are
+   * not part of the bitmap, but like QEMU they are loaded and stored with the word (and become
+   * part of it when the disk grows).
+   */
   bits: Uint8Array;
 
   constructor(
@@ -20,7 +28,7 @@ export class DirtyBitmap {
     /** The node is read-only: the bitmap cannot change and is not stored. */
     public readonly = false,
   ) {
-    this.bits = new Uint8Array(Math.ceil(this.bitCount / 8));
+    this.bits = new Uint8Array(wordBytes(this.bitCount));
   }
 
   get bitCount(): number {
@@ -50,14 +58,23 @@ export class DirtyBitmap {
     return ((this.bits[bit >>> 3] >>> (bit & 7)) & 1) !== 0;
   }
 
-  /** bdrv_dirty_bitmap_truncate: grown areas are clean, bits past a shrunk end are dropped. */
+  clearBits(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.bits[i >>> 3] &= ~(1 << (i & 7));
+  }
+
+  /**
+   * hbitmap_truncate: bits past a shrunk end are cleared, then the words are cut or extended
+   * with zero words (what else the old last word holds is kept).
+   */
   truncate(size: number): void {
-    const old = this.bits;
+    const oldCount = this.bitCount;
     this.size = size;
     const count = this.bitCount;
-    this.bits = new Uint8Array(Math.ceil(count / 8));
+    if (count === oldCount) return;
+    if (count < oldCount) this.clearBits(count, oldCount);
+    const old = this.bits;
+    this.bits = new Uint8Array(wordBytes(count));
     this.bits.set(old.subarray(0, Math.min(old.length, this.bits.length)));
-    if (count & 7 && this.bits.length) this.bits[this.bits.length - 1] &= (1 << (count & 7)) - 1;
   }
 
   /** Whether any bit in [from, to) is set. */

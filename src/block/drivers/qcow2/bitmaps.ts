@@ -4,7 +4,7 @@
 // anything else is written), the node's writes set bits in memory, and close stores every
 // bitmap anew (new tables and data clusters, a new directory, the old ones freed) with in_use
 // cleared. The autoclear bit stays set, so QEMU keeps trusting the bitmaps.
-import { DirtyBitmap } from '../../dirty-bitmap';
+import { DirtyBitmap, wordBytes } from '../../dirty-bitmap';
 import { EINVAL, QemuError, strerror, toErrno } from '../../errors';
 import { AUTOCLEAR_BITMAPS, be32, putBe32, putBe64 } from './format';
 import { allocClusters, freeClusters } from './refcount';
@@ -186,19 +186,19 @@ export async function loadBitmap(s: BitmapImage, bm: Qcow2Bitmap): Promise<Dirty
   for (let i = 0; i < tabSize; i++) {
     const from = i * per;
     const to = Math.min(total, from + per);
+    // Whole words, as hbitmap_deserialize_ones/_part copy them.
+    const words = bitmap.bits.subarray(from / 8, wordBytes(to));
     if (table[i] === -1) {
-      bitmap.setBits(from, to);
+      words.fill(0xff);
     } else if (table[i] !== 0) {
       try {
         await s.file.preadv(table[i], s.clusterSize, buf);
       } catch (e) {
         fail(`Could not read bitmap '${bm.name}' from image: ${strerror(toErrno(e))}`, toErrno(e));
       }
-      bitmap.bits.set(buf.subarray(0, Math.ceil((to - from) / 8)), from / 8);
+      words.set(buf.subarray(0, words.length));
     }
   }
-  // Bits past the end of the disk are not part of the bitmap.
-  if (total & 7 && bitmap.bits.length) bitmap.bits[bitmap.bits.length - 1] &= (1 << (total & 7)) - 1;
   return bitmap;
 }
 
@@ -310,7 +310,7 @@ async function storeBitmap(s: Qcow2State, bm: Qcow2Bitmap, bitmap: DirtyBitmap):
       }
       table[i] = off;
       const buf = new Uint8Array(s.clusterSize);
-      buf.set(bitmap.bits.subarray(from / 8, Math.ceil(to / 8)));
+      buf.set(bitmap.bits.subarray(from / 8, wordBytes(to)));
       await s.preWriteOverlapCheck(0, off, s.clusterSize).catch((e) => fail(`Qcow2 overlap check failed: ${strerror(toErrno(e))}`, toErrno(e)));
       await s.file.pwritev(off, s.clusterSize, buf).catch((e) => fail(`Failed to write bitmap '${bm.name}' to file: ${strerror(toErrno(e))}`, toErrno(e)));
     }
