@@ -85,6 +85,8 @@ export interface CheckOptions {
   write?: WriteFn;
   /** Opens the external data file the header names, where QEMU does (throws Qcow2OpenError). */
   openDataFile?: (name: string) => void;
+  /** The qcow2 driver repairs a dirty image while opening it: it warns about and drops an untrusted bitmaps extension itself. */
+  inOpen?: boolean;
 }
 
 /** A header problem that makes QEMU refuse to open the image (the text after "Could not open"). */
@@ -991,9 +993,9 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
   const fixLeaks = !!options.fixLeaks || !!options.fixErrors;
   const fixErrors = !!options.fixErrors;
   // A read-write open rewrites the header without an untrusted bitmaps extension.
-  if (tracked && fixLeaks && img.staleBitmaps) await dropHeaderExtension(padded, tracked, img, img.staleBitmaps);
+  if (tracked && fixLeaks && img.staleBitmaps && !options.inOpen) await dropHeaderExtension(padded, tracked, img, img.staleBitmaps);
   const first = await checkPass(img, padded, file, fixLeaks, fixErrors, tracked);
-  if (img.bitmapsWarning) first.messages.unshift(img.bitmapsWarning);
+  if (img.bitmapsWarning && !options.inOpen) first.messages.unshift(img.bitmapsWarning);
   let result = first;
   if (!first.failedErrno && (first.leaksFixed || first.corruptionsFixed) && img.fatal) {
     // The driver is gone after a fatal corruption: the re-check fails with ENOMEDIUM.

@@ -487,7 +487,7 @@ async function repairDirtyImage(file: BdrvChild, stderr: (text: string) => void)
   const write = (offset: number, data: Uint8Array) => file.pwritev(offset, data.length, data);
   let errno = 0;
   try {
-    const res = await checkQcow2Image(read, await file.getLength(), { fixLeaks: true, fixErrors: true, write });
+    const res = await checkQcow2Image(read, await file.getLength(), { fixLeaks: true, fixErrors: true, write, inOpen: true });
     for (const line of res.messages) stderr(line);
     if (res.failedErrno) errno = res.failedErrno;
     else if (res.checkErrors) errno = EIO;
