@@ -103,7 +103,7 @@ describe('qcow2 persistent bitmaps round trip', () => {
     const host = freshImage(5 << 20, 9);
     let blk = await openBlockBackend(host, { filename: 't.qcow2', format: 'qcow2' }, { warn: () => {} });
     blk.root.dirtyBitmaps.push(new DirtyBitmap('fine', 512, 5 << 20, true, true), new DirtyBitmap('off', 65536, 5 << 20, false, true));
-    await blk.pwrite(1000, 100, new Uint8Array(100).fill(1));
+    await blk.pwrite(1000, 100, new Uint8Array(100).fill(1), 0);
     await blk.pwriteZeroes((4 << 20) + 512, 1024, 0);
     await blk.close();
 
@@ -135,7 +135,7 @@ describe('qcow2 persistent bitmaps round trip', () => {
     // Read-write: in_use on disk at once; a write goes into the enabled bitmap only.
     blk = await openBlockBackend(host, { filename: 't.qcow2', format: 'qcow2' }, { warn: () => {} });
     expect(readBitmaps(host.files.get('t.qcow2')!).bitmaps.map((b) => b.flags)).toEqual([3, 1]);
-    await blk.pwrite(3 << 20, 512, new Uint8Array(512));
+    await blk.pwrite(3 << 20, 512, new Uint8Array(512), 0);
     await blk.close();
     file = host.files.get('t.qcow2')!;
     seen = readBitmaps(file);
