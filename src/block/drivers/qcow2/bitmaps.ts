@@ -375,6 +375,14 @@ async function updateExtHeaderAndDir(s: Qcow2State, list: readonly Qcow2Bitmap[]
   if (old.size > 0) await freeClusters(s, old.offset, old.size, 'other');
 }
 
+/** check_constraints_on_bitmap, for a bitmap about to be stored (the disk may have grown). */
+function checkConstraints(s: Qcow2State, bitmap: DirtyBitmap): void {
+  const bytes = Math.ceil(Math.ceil(guestLength(s) / bitmap.granularity) / 8);
+  if (bytes > BME_MAX_PHYS_SIZE || bytes > BME_MAX_TABLE_SIZE * s.clusterSize) {
+    fail(`Bitmap '${bitmap.name}' doesn't satisfy the constraints: Too much space will be occupied by the bitmap. Use larger granularity`);
+  }
+}
+
 /**
  * qcow2_store_persistent_dirty_bitmaps: every persistent bitmap that may change is written
  * anew, with in_use cleared; in_use (inconsistent) ones keep their old entry. `release` drops
@@ -393,6 +401,7 @@ export async function storeDirtyBitmaps(s: Qcow2State, bitmaps: DirtyBitmap[], r
       continue;
     }
     needWrite = true;
+    checkConstraints(s, bitmap);
     if (!bm) {
       if (list.length + 1 > QCOW2_MAX_BITMAPS) fail('Too many persistent bitmaps');
       dirSize += entrySize(bitmap.name.length, 0);

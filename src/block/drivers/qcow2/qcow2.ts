@@ -17,7 +17,7 @@ import {
   type ReopenPrepared,
 } from '../../driver';
 import { BlockError, EINVAL, EIO, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
-import { checkQcow2Image } from './check';
+import { checkQcow2Image, Qcow2OpenError } from './check';
 import { bdrvBlockStatusAbove, bdrvFlush } from '../../io';
 import type { BlockNode, NodeFlags } from '../../node';
 import type { OpenContext } from '../../open-context';
@@ -492,7 +492,9 @@ async function repairDirtyImage(file: BdrvChild, stderr: (text: string) => void)
     if (res.failedErrno) errno = res.failedErrno;
     else if (res.checkErrors) errno = EIO;
   } catch (e) {
-    errno = toErrno(e) || EIO;
+    // The header passed readImage: what the check's open refuses is a bad bitmap directory or
+    // table, which QEMU's check counts as a corruption (EINVAL).
+    errno = e instanceof Qcow2OpenError ? EINVAL : toErrno(e) || EIO;
   }
   if (errno) throw new QemuError(`Could not repair dirty image: ${strerror(errno)}`, errno);
   const header = await read(72, 8);
