@@ -937,4 +937,7 @@ export const qcow2Cases = [
     bm(), ['write 0 4k', 'close', 'open -o driver=qcow2 t.qcow2', 'info', 'write 640k 4k', 'aio_write -P 9 768k 4k', 'aio_flush', 'info']),
   wcase('qcow2-bitmaps-compressed', 'a compressed write marks its cluster dirty',
     bm(), ['write -c -P 6 192k 64k', 'info'], { compareImages: [], compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-bitmaps-reopen-twice', 'reopen -r twice, -w twice, then lazy refcounts on: every step as QEMU stores and marks',
+    bm(), ['write 0 4k', 'reopen -r', 'reopen -r', 'info', 'reopen -w', 'reopen -w', 'reopen -o lazy-refcounts=on', 'write 64k 4k', 'info']),
+  wcase('qcow2-bitmaps-no-write', 'a read-write open without writes still stores the bitmaps anew at close', bm(), ['read -P 1 0 4k']),
 ];
