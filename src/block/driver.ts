@@ -38,8 +38,11 @@ export type PreallocMode = 'off' | 'metadata' | 'falloc' | 'full';
 export interface DriverInfo {
   clusterSize: number;
   vmStateOffset: number;
-  /** Lines printed under "Format specific information:" (already in QEMU's key: value form). */
-  specific?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * Lines printed under "Format specific information:" (already in QEMU's key: value form); a
+   * list value is printed as "key:" then its lines, indented one level more.
+   */
+  specific?: ReadonlyArray<readonly [string, string | readonly string[]]>;
 }
 
 /**
@@ -145,6 +148,8 @@ export interface ReopenPrepared {
    */
   checkStorage?(): void;
   commit(): void;
+  /** bdrv_reopen_commit_post: after every node of the reopen committed (errors are only reported). */
+  commitPost?(): Promise<void>;
 }
 
 /** A registered block driver (QEMU's BlockDriver). */

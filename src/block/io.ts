@@ -3,6 +3,7 @@
 // and write-zeroes fallbacks, tracks requests in flight, fires the generic debug events and
 // reports each request to the graph's trace hook.
 import type { BdrvChild } from './child';
+import { setDirty } from './dirty-bitmap';
 import {
   BDRV_BLOCK_ALLOCATED,
   BDRV_BLOCK_DATA,
@@ -420,7 +421,12 @@ async function alignedPwritev(node: BlockNode, offset: number, bytes: number, bu
 /** bdrv_co_write_req_finish: a new write generation; a successful write past the end grows the node. */
 function finishWrite(node: BlockNode, offset: number, bytes: number, ok: boolean): void {
   node.writeGen++;
-  if (ok && offset + bytes > node.totalBytes) node.totalBytes = offset + bytes;
+  if (ok && offset + bytes > node.totalBytes) {
+    node.totalBytes = offset + bytes;
+    for (const bm of node.dirtyBitmaps) bm.truncate(roundUp(node.totalBytes, 512));
+  }
+  // As QEMU, the range is marked even when the write failed (part of it may have reached the disk).
+  if (node.dirtyBitmaps.length) setDirty(node.dirtyBitmaps, offset, bytes);
 }
 
 /** bdrv_driver_pwritev: split by max-transfer; emulate FUA with a flush when unsupported. */
@@ -498,6 +504,7 @@ export function bdrvPdiscard(child: BdrvChild, offset: number, bytes: number): P
       await fragmentedPdiscard(node, offset, bytes);
     } finally {
       node.writeGen++;
+      if (node.dirtyBitmaps.length) setDirty(node.dirtyBitmaps, offset, bytes);
       endRequest(node, req);
     }
   });
@@ -682,6 +689,7 @@ export function bdrvTruncate(child: BdrvChild, offset: number, exact: boolean, p
     try {
       await node.drv.truncate(offset, exact, prealloc);
       node.totalBytes = await node.drv.getLength();
+      for (const bm of node.dirtyBitmaps) bm.truncate(roundUp(offset, 512));
       node.writeGen++;
       // Parents that follow this node's size (raw without size=, filters) see the new length.
       for (const other of node.graph.nodes) {

@@ -2,6 +2,7 @@
 // generic layer keeps for it (limits, write generations, requests in flight).
 import { BLK_PERM_ALL, type NodePerms } from './permissions';
 import type { BdrvChild } from './child';
+import type { DirtyBitmap } from './dirty-bitmap';
 import type { BlockDriver, BlockLimits, DriverInstance } from './driver';
 import type { QDict } from './qdict';
 import type { TraceHook } from './trace';
@@ -73,6 +74,8 @@ export class BlockNode {
    * node and every parent count as having no medium (bdrv_is_inserted).
    */
   ejected = false;
+  /** bs->dirty_bitmaps: what completed writes, zero writes and discards mark (dirty-bitmap.ts). */
+  readonly dirtyBitmaps: DirtyBitmap[] = [];
   /** The options the node was opened with (reopen may repeat them unchanged). */
   openOptions: QDict = new Map();
   /** What the node holds and shares (permissions.ts); nothing until the graph is complete. */

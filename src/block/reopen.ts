@@ -172,4 +172,5 @@ export async function applyReopen(plans: ReopenPlan[]): Promise<void> {
   }
   // Lengths may follow new options (raw offset/size): refresh bottom-up.
   for (const p of [...plans].reverse()) p.node.totalBytes = await p.node.drv.getLength();
+  for (const p of plans) await p.prepared?.commitPost?.();
 }

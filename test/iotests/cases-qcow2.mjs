@@ -23,6 +23,13 @@ const q2 = (name = 't.qcow2', size = '1M', opts = '', prepare = undefined) => ({
   ...(prepare ? { prepare } : {}),
 });
 const T = q2();
+/** t.qcow2 (1M) with data at 0..64k and two bitmaps added by the real qemu-img: b0, and b1 disabled with 128k granularity. */
+const bm = () =>
+  q2('t.qcow2', '1M', '', [
+    io(['write -P 1 0 64k']),
+    { qemuImg: ['bitmap', '--add', 't.qcow2', 'b0'] },
+    { qemuImg: ['bitmap', '--add', '--disable', '-g', '128k', 't.qcow2', 'b1'] },
+  ]);
 /** qemu-io argv for a prepare step on t.qcow2 (run by the REAL qemu-io). */
 const io = (cmds, file = 't.qcow2', fmt = 'qcow2') => ['-f', fmt, ...c(...cmds), file];
 
@@ -863,4 +870,74 @@ export const qcow2Cases = [
   rcase('qcow2-datafile-corrupt-offset', 'a data cluster whose host offset is not its guest offset (read-only: reported, not marked)',
     { ...q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 1 0 200k'])]), patch: [{ at: 0x40008, hex: '8000000000020000' }] },
     ['read -P 1 0 4k', 'read 64k 4k', 'map'], { pre: ['-r'] }),
+  // ================================================================== persistent dirty bitmaps
+  // b0 (enabled, 64k granularity) and b1 (disabled, 128k), added by the real qemu-img after
+  // `write -P 1 0 64k` on a 1M image: header extension at 0x1f8 (data at 0x200), directory
+  // at 0xa0000 (b0's entry, b1's at +32), b0's table at 0x80000, b1's at 0x90000.
+  wcase('qcow2-bitmaps-rw-info', 'a read-write open marks the bitmaps in_use; writes, zero writes and discards go into the enabled one; close stores them',
+    bm(), ['info', 'write -P 2 0 4k', 'write -z 128k 64k', 'discard 256k 128k', 'write -P 3 960k 64k', 'info']),
+  rcase('qcow2-bitmaps-ro-info', 'a read-only open leaves the bitmaps as they are (no in_use)', bm(), ['info', 'read -P 1 0 4k'], { pre: ['-r'] }),
+  wcase('qcow2-bitmaps-reopen', 'reopen -r stores the bitmaps (in_use cleared), reopen -w marks them in_use again',
+    bm(), ['write 0 4k', 'reopen -r', 'info', 'reopen -w', 'info', 'write 512k 4k', 'info']),
+  wcase('qcow2-bitmaps-truncate', 'truncate resizes the bitmaps: grown areas are clean, the tables follow the new size',
+    bm(), ['write 0 4k', 'truncate 3M', 'write 2M 64k', 'truncate 512k', 'write 448k 64k', 'info']),
+  wcase('qcow2-bitmaps-snapshot', '-s: the image is opened read-only under a temporary overlay, its bitmaps stay as they are',
+    bm(), ['write 0 64k', 'info'], { pre: ['-s'] }),
+  wcase('qcow2-bitmaps-in-use', 'a bitmap already in_use is inconsistent: kept as it is, and truncate is refused',
+    { ...bm(), patch: [{ at: 0xa000c, hex: '00000003' }] }, ['info', 'write 0 4k', 'truncate 2M', 'info']),
+  wcase('qcow2-bitmaps-stale', 'autoclear bit clear: the warning, and the read-write open drops the extension',
+    { ...bm(), patch: [{ at: 0x5f, hex: '00' }] }, ['info', 'write 0 4k']),
+  wcase('qcow2-bitmaps-all-ones', 'an unallocated bitmap table entry with bit 0 set reads as all ones and is stored as data',
+    { ...bm(), patch: [{ at: 0x80000, hex: '0000000000000001' }] }, ['write 512k 4k']),
+  wcase('qcow2-bitmaps-small-clusters', '512-byte clusters: one bitmap cluster covers 2M at 512-byte granularity, so the tables have several entries',
+    q2('t.qcow2', '9M', 'cluster_size=512', [{ qemuImg: ['bitmap', '--add', '-g', '512', 't.qcow2', 'fine'] }, { qemuImg: ['bitmap', '--add', 't.qcow2', 'coarse'] }]),
+    ['write 0 4k', 'write -P 7 3M 100k', 'write -z 5M 1k', 'discard 8M 512', 'write 9215k 1k', 'info']),
+  ...[
+    ['granularity', 'granularity bits 8', [{ at: 0xa0011, hex: '08' }]],
+    ['type', 'bitmap type 2', [{ at: 0xa0010, hex: '02' }]],
+    ['flags', 'a reserved flag', [{ at: 0xa000c, hex: '00000006' }]],
+    ['extra-data', 'extra data in an entry', [{ at: 0xa0014, hex: '00000008' }]],
+    ['more', 'more bitmaps than the extension says', [{ at: 0x200, hex: '00000001' }]],
+    ['less', 'fewer bitmaps than the extension says', [{ at: 0x200, hex: '00000003' }]],
+    ['zero', 'an extension with zero bitmaps', [{ at: 0x200, hex: '00000000' }]],
+    ['reserved', 'the reserved field of the extension', [{ at: 0x204, hex: '00000001' }]],
+    ['dir-offset', 'an unaligned directory offset', [{ at: 0x210, hex: '00000000000a0200' }]],
+    ['dir-size', 'a directory larger than QEMU allows', [{ at: 0x208, hex: '0000000004000000' }]],
+    ['dir-broken', 'a directory cut inside an entry', [{ at: 0x208, hex: '0000000000000030' }]],
+    ['dir-zero', 'a directory of size zero', [{ at: 0x208, hex: '0000000000000000' }]],
+    ['table-entry', 'a bitmap table entry with reserved bits', [{ at: 0x80000, hex: '0000000000000002' }]],
+    ['table-size', 'a bitmap table of the wrong size for the disk', [{ at: 0xa0008, hex: '00000002' }]],
+    ['table-offset', 'an unaligned bitmap table offset', [{ at: 0xa0000, hex: '0000000000080200' }]],
+    ['ext-length', 'a bitmaps extension of the wrong length', [{ at: 0x1fc, hex: '00000020' }]],
+  ].map(([what, description, patch]) =>
+    wcase(`qcow2-bitmaps-corrupt-${what}`, `a bad bitmap directory fails the open: ${description}`, { ...bm(), patch }, ['read 0 4k'])),
+  wcase('qcow2-bitmaps-corrupt-in-use-size', 'a bitmap table of size zero is refused even when the bitmap is in_use',
+    { ...bm(), patch: [{ at: 0xa0008, hex: '00000000' }, { at: 0xa000c, hex: '00000003' }] }, ['read 0 4k']),
+  rcase('qcow2-bitmaps-ro-reopen-w', 'opened read-only, then reopen -w: the bitmaps become writable and in_use',
+    bm(), ['info', 'reopen -w', 'info', 'write -P 4 0 4k', 'info'], { pre: ['-r'] }),
+  {
+    name: 'qcow2-bitmaps-write-error',
+    description: 'a write that fails (EIO from blkdebug under qcow2) still marks its range dirty, as QEMU does',
+    images: [bm()],
+    files: { 'b.cfg': '[inject-error]\nevent = "write_aio"\nerrno = "5"\nonce = "on"\n' },
+    argv: ['-f', 'qcow2', ...c('write -P 2 256k 64k', 'write -P 2 512k 4k', 'info'), 'blkdebug:b.cfg:t.qcow2'],
+    compareImages: ['t.qcow2'],
+    checkImages: ['t.qcow2'],
+  },
+  wcase('qcow2-bitmaps-lazy-crash', 'lazy refcounts, killed while bitmaps were in_use: the repair at open counts the bitmap clusters, the in_use bitmap stays inconsistent',
+    q2('t.qcow2', '1M', 'lazy_refcounts=on', [
+      io(['write -P 1 0 64k']),
+      { qemuImg: ['bitmap', '--add', 't.qcow2', 'b0'] },
+      { qemuImg: ['bitmap', '--add', 't.qcow2', 'b1'] },
+      { qemuIo: ['-f', 'qcow2', '-c', 'write -P 3 128k 64k', '-c', 'abort', 't.qcow2'], status: 134 },
+      { qemuImg: ['bitmap', '--add', 't.qcow2', 'b2'] },
+    ]),
+    ['info', 'write -P 4 256k 4k', 'info']),
+  wcase('qcow2-bitmaps-close-open', 'close stores the bitmaps, open loads them again (in_use)',
+    bm(), ['write 0 4k', 'close', 'open -o driver=qcow2 t.qcow2', 'info', 'write 640k 4k', 'aio_write -P 9 768k 4k', 'aio_flush', 'info']),
+  wcase('qcow2-bitmaps-compressed', 'a compressed write marks its cluster dirty',
+    bm(), ['write -c -P 6 192k 64k', 'info'], { compareImages: [], compareData: ['t.qcow2'], checkLoose: true }),
+  wcase('qcow2-bitmaps-reopen-twice', 'reopen -r twice, -w twice, then lazy refcounts on: every step as QEMU stores and marks',
+    bm(), ['write 0 4k', 'reopen -r', 'reopen -r', 'info', 'reopen -w', 'reopen -w', 'reopen -o lazy-refcounts=on', 'write 64k 4k', 'info']),
+  wcase('qcow2-bitmaps-no-write', 'a read-write open without writes still stores the bitmaps anew at close', bm(), ['read -P 1 0 4k']),
 ];

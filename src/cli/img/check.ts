@@ -9,6 +9,9 @@ import { LockBytes } from '../../block/drivers/file/lock-bytes';
 import { BLK_PERM_ALL, BLK_PERM_CONSISTENT_READ, BLK_PERM_RESIZE, BLK_PERM_WRITE } from '../../block/permissions';
 import { fdLocks } from '../../host/native-fs';
 import { probeFormat } from './backing';
+import { utf8ToBinaryString } from '../../common/binary-string';
+import { openBlockBackend } from '../../block/open';
+import { NodeBlockHost } from '../../host/node-block-host';
 import { getopt } from './getopt';
 import { ImgOutput, usageError } from './output';
 import { qdictToJsonPretty } from './qjson';
@@ -83,6 +86,28 @@ function openDataFile(name: string, writable: boolean): void {
 
 /** `img check [-q] [-f fmt] [--output=human|json] [-r leaks|all] [-T cache] [-U] filename`. */
 export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<number> {
+  const after: { storeBitmaps?: string } = {};
+  const rc = await checkImage(argv, o, after);
+  if (after.storeBitmaps !== undefined) await storePersistentBitmaps(after.storeBitmaps, o);
+  return rc;
+}
+
+/**
+ * A repairing check opens the image read-write, so QEMU's qcow2 marks the bitmaps in_use and
+ * stores them anew when the image is closed: the same happens here through the qcow2 driver,
+ * after the repair (nothing the repair does depends on it).
+ */
+async function storePersistentBitmaps(filename: string, o: ImgOutput): Promise<void> {
+  const host = new NodeBlockHost({ syncIo: true });
+  try {
+    const blk = await openBlockBackend(host, { filename: utf8ToBinaryString(filename), format: 'qcow2', readOnly: false }, { warn: (t) => o.err(t) });
+    await blk.close();
+  } catch (e) {
+    o.error(`Lost persistent bitmaps of '${filename}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function checkImage(argv: readonly string[], o: ImgOutput, after: { storeBitmaps?: string }): Promise<number> {
   const { items, positionals } = getopt(argv, ':hf:r:T:qU', [
     { name: 'help', hasArg: false, key: 'h' },
     { name: 'format', hasArg: true, key: 'f' },
@@ -211,6 +236,7 @@ export async function imgCheck(argv: readonly string[], o: ImgOutput): Promise<n
       }
       throw e;
     }
+    if (fixLeaks && r.persistentBitmaps && !r.failedErrno) after.storeBitmaps = filename;
     // The first pass's lines, then (after a repair) the summary and the re-check's lines.
     const repaired = (r.leaksFixed || r.corruptionsFixed) && (!r.failedErrno || r.failedAfterRepair);
     for (const line of r.messages) o.err(line);

@@ -30,7 +30,10 @@ export const infoCmd: CmdInfo = {
     io.out.print(`vm state offset: ${cvtstr(info.vmStateOffset)}\n`);
     if (info.specific) {
       io.out.print('Format specific information:\n');
-      for (const [key, value] of info.specific) io.out.print(`    ${key}: ${value}\n`);
+      for (const [key, value] of info.specific) {
+        if (typeof value === 'string') io.out.print(`    ${key}: ${value}\n`);
+        else io.out.print(`    ${key}:\n${value.map((line) => `        ${line}\n`).join('')}`);
+      }
     }
     return 0;
   },

@@ -4,7 +4,9 @@
 // repair leaks and refcount errors in place. Works on raw bytes through a read function, so the
 // app and `blkstudio img check` use it alike. Messages are QEMU 7.2's stderr lines, in order.
 
+import { type CheckBitmaps, countBitmapRefcounts, readBitmapsForCheck } from './check-bitmaps';
 import { findDataFileName } from './data-file';
+import { EINVAL, QemuError } from '../../errors';
 import {
   AUTOCLEAR_DATA_FILE_RAW,
   AUTOCLEAR_MASK,
@@ -66,6 +68,8 @@ export interface CheckResult {
   mismatches: RefcountMismatch[];
   /** What QEMU prints on stderr while checking, one entry per line (with newline). */
   messages: string[];
+  /** The image has trusted persistent bitmaps (a repairing open stores them anew at close). */
+  persistentBitmaps?: boolean;
   /** Set when the check itself failed (QEMU's negative return): an errno number. */
   failedErrno?: number;
   /** An error_report line printed before "Check failed" (without "qemu-img: "). */
@@ -81,6 +85,8 @@ export interface CheckOptions {
   write?: WriteFn;
   /** Opens the external data file the header names, where QEMU does (throws Qcow2OpenError). */
   openDataFile?: (name: string) => void;
+  /** The qcow2 driver repairs a dirty image while opening it: it warns about and drops an untrusted bitmaps extension itself. */
+  inOpen?: boolean;
 }
 
 /** A header problem that makes QEMU refuse to open the image (the text after "Could not open"). */
@@ -141,6 +147,11 @@ interface Image {
   fatal: boolean;
   /** Guest data lives in an external data file: its clusters have no refcounts. */
   dataFile: boolean;
+  /** The persistent bitmaps (their clusters are referenced), when the extension is trusted. */
+  bitmaps: CheckBitmaps | null;
+  /** QEMU's warning about an untrusted bitmaps extension, and where that extension is. */
+  bitmapsWarning: string | null;
+  staleBitmaps: { offset: number; bytes: number } | null;
 }
 
 /** qcow2_validate_table on the exact offset. */
@@ -226,6 +237,13 @@ export async function openQcow2ForCheck(read: ReadFn, openDataFile?: (name: stri
     if (name === null) throw new Qcow2OpenError("'data-file' is required for this image");
     openDataFile?.(name);
   } else if (h.version >= 3 && be32(head, 92) & AUTOCLEAR_DATA_FILE_RAW) throw new Qcow2OpenError('data-file-raw requires a data file');
+  let bitmaps;
+  try {
+    bitmaps = await readBitmapsForCheck(read, h);
+  } catch (e) {
+    if (e instanceof QemuError) throw new Qcow2OpenError(e.message);
+    throw e;
+  }
   const l1: number[][] = [];
   for (let i = 0; i < h.l1Size; i++) l1.push([be32(l1Bytes, i * 8), be32(l1Bytes, i * 8 + 4)]);
 
@@ -270,6 +288,9 @@ export async function openQcow2ForCheck(read: ReadFn, openDataFile?: (name: stri
     signaledCorruption: false,
     fatal: false,
     dataFile,
+    bitmaps: bitmaps.bitmaps,
+    bitmapsWarning: bitmaps.warning,
+    staleBitmaps: bitmaps.stale,
   };
 }
 
@@ -545,6 +566,10 @@ class Checker {
     }
     this.incRefcounts(img.h.snapshotsOffset, img.snapshotsSize);
     this.incRefcounts(img.h.refcountTableOffset, img.reftable.length * 8);
+    if (img.bitmaps && !(await countBitmapRefcounts(this.read, img.cs, img.bitmaps, (o, n) => this.incRefcounts(o, n)))) {
+      this.res.corruptions++;
+      throw new CheckFailure(EINVAL);
+    }
 
     for (let i = 0; i < img.reftable.length; i++) {
       const offset = img.reftable[i];
@@ -924,6 +949,17 @@ async function checkPass(img: Image, read: ReadFn, file: { size: number }, fixLe
   return res;
 }
 
+/** The header cluster without one extension: what follows moves up (the backing file name too). */
+async function dropHeaderExtension(read: ReadFn, write: WriteFn, img: Image, ext: { offset: number; bytes: number }): Promise<void> {
+  const head = await read(0, img.cs);
+  const end = img.h.backingFileOffset ? img.h.backingFileOffset + img.h.backingFileSize : img.cs;
+  head.copyWithin(ext.offset, ext.offset + ext.bytes, end);
+  head.fill(0, end - ext.bytes, end);
+  if (img.h.backingFileOffset) putBe64(head, 8, img.h.backingFileOffset - ext.bytes);
+  await write(0, head);
+  img.h.backingFileOffset = img.h.backingFileOffset ? img.h.backingFileOffset - ext.bytes : 0;
+}
+
 /**
  * Checks a qcow2 image's consistency as `qemu-img check` does. `read` must return exactly
  * `bytes` bytes (zeroes past the end of the file is fine; this wrapper pads short reads).
@@ -956,7 +992,10 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
   }
   const fixLeaks = !!options.fixLeaks || !!options.fixErrors;
   const fixErrors = !!options.fixErrors;
+  // A read-write open rewrites the header without an untrusted bitmaps extension.
+  if (tracked && fixLeaks && img.staleBitmaps && !options.inOpen) await dropHeaderExtension(padded, tracked, img, img.staleBitmaps);
   const first = await checkPass(img, padded, file, fixLeaks, fixErrors, tracked);
+  if (img.bitmapsWarning && !options.inOpen) first.messages.unshift(img.bitmapsWarning);
   let result = first;
   if (!first.failedErrno && (first.leaksFixed || first.corruptionsFixed) && img.fatal) {
     // The driver is gone after a fatal corruption: the re-check fails with ENOMEDIUM.
@@ -974,5 +1013,6 @@ export async function checkQcow2Image(read: ReadFn, fileSize: number, options: C
       await tracked(72, h);
     }
   }
+  result.persistentBitmaps = img.bitmaps !== null && !img.fatal;
   return result;
 }

@@ -240,13 +240,13 @@ export function align8(n: number): number {
 /**
  * The header cluster as qcow2_update_header writes it: fixed fields, extensions (backing format,
  * external data file name, the feature table for v3 images with clusters over 4 KiB (QEMU keeps small header clusters for
- * the backing file name), then the unknown ones kept from the image), end marker, backing file
+ * the backing file name), the bitmaps extension, then the unknown ones kept from the image), end marker, backing file
  * name. Returns null when it does not fit in one cluster.
  */
 export function buildHeaderCluster(
   h: QcowHeader,
   clusterSize: number,
-  opts: { backingFile?: string; backingFormat?: string; dataFile?: string; unknownExtensions?: readonly HeaderExtension[] },
+  opts: { backingFile?: string; backingFormat?: string; dataFile?: string; bitmaps?: Uint8Array; unknownExtensions?: readonly HeaderExtension[] },
 ): Uint8Array | null {
   const buf = new Uint8Array(clusterSize);
   let o = h.version >= 3 ? h.headerLength : V2_HEADER_LENGTH;
@@ -254,6 +254,7 @@ export function buildHeaderCluster(
   if (opts.backingFormat) exts.push({ type: EXT_BACKING_FORMAT, data: binaryStringToBytes(opts.backingFormat) });
   if (opts.dataFile) exts.push({ type: EXT_DATA_FILE, data: binaryStringToBytes(opts.dataFile) });
   if (h.version >= 3 && clusterSize > 4096) exts.push({ type: EXT_FEATURE_TABLE, data: featureTableData() });
+  if (opts.bitmaps) exts.push({ type: EXT_BITMAPS, data: opts.bitmaps });
   exts.push(...(opts.unknownExtensions ?? []));
   for (const e of exts) {
     if (o + 8 + align8(e.data.length) > clusterSize) return null;

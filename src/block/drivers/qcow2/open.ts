@@ -40,6 +40,7 @@ import {
 } from './format';
 import { headerGeometry, resolveQcow2Options, takeQcow2Options } from './options';
 import { dataFileName } from './data-file';
+import { type BitmapsExt, parseBitmapsExt } from './bitmaps';
 import type { Qcow2Options } from './state';
 
 /** sizeof(QCowSnapshotHeader). */
@@ -55,6 +56,8 @@ export interface OpenedImage {
   unknownExtensions: HeaderExtension[];
   /** The external data file's name from the header extension (QEMU's image_data_file). */
   imageDataFile: string | null;
+  /** The bitmaps extension, when its autoclear bit says the bitmaps can be trusted. */
+  bitmaps: BitmapsExt | null;
   options: Qcow2Options;
   /** The header must be rewritten once the driver is up (cleared autoclear bits). */
   updateHeader: boolean;
@@ -99,12 +102,13 @@ interface Extensions {
   backingFormat: string;
   featureNames: Map<string, string> | null;
   dataFile: string | null;
+  bitmaps: BitmapsExt | null;
   unknown: HeaderExtension[];
 }
 
 /** qcow2_read_extensions: walk the extensions between the header and `end`. */
 async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn: (text: string) => void): Promise<Extensions> {
-  const out: Extensions = { dropBitmaps: false, backingFormat: '', featureNames: null, dataFile: null, unknown: [] };
+  const out: Extensions = { dropBitmaps: false, backingFormat: '', featureNames: null, dataFile: null, bitmaps: null, unknown: [] };
   let offset = h.headerLength;
   while (offset < end) {
     const ext = await read(file, offset, 8, `qcow2_read_extension: ERROR: pread fail from offset ${offset}`);
@@ -141,7 +145,7 @@ async function readExtensions(file: BdrvChild, h: QcowHeader, end: number, warn:
           out.dropBitmaps = true;
           break;
         }
-        out.unknown.unshift({ type, data: await read(file, offset, len, 'bitmaps_ext: Could not read ext header') });
+        out.bitmaps = parseBitmapsExt(await read(file, offset, len, 'bitmaps_ext: Could not read ext header'), 2 ** h.clusterBits);
         break;
       case EXT_DATA_FILE:
         out.dataFile = dataFileName(await read(file, offset, len, 'ERROR: Could not read data file name'));
@@ -254,8 +258,8 @@ export async function readImage(
   // Features QEMU 7.2 has and blkstudio does not (yet): refused by name, after QEMU's own checks.
   if (h.cryptMethod !== 0) fail('blkstudio does not support encrypted qcow2 images', ENOTSUP);
   // Unknown autoclear bits are cleared (and the header rewritten) when the image may be written.
-  // Bitmaps are not kept up to date here, so a writer clears their bit (the spec's autoclear rule).
-  const knownAutoclear = h.autoclearFeatures & AUTOCLEAR_MASK & (readOnly ? AUTOCLEAR_MASK : ~AUTOCLEAR_BITMAPS);
+  // The bitmaps bit stays: bitmaps.ts keeps the bitmaps true to the data.
+  const knownAutoclear = h.autoclearFeatures & AUTOCLEAR_MASK;
   const updateHeader = !readOnly && (h.autoclearFeatures !== knownAutoclear || (h.autoclearHigh ?? 0) !== 0 || exts.dropBitmaps);
   if (updateHeader) {
     h.autoclearFeatures = knownAutoclear;
@@ -269,6 +273,7 @@ export async function readImage(
     backingFormat: exts.backingFormat,
     unknownExtensions: exts.unknown,
     imageDataFile: exts.dataFile,
+    bitmaps: exts.bitmaps,
     options: opts,
     updateHeader,
   };

@@ -17,7 +17,7 @@ import {
   type ReopenPrepared,
 } from '../../driver';
 import { BlockError, EINVAL, EIO, ENOTSUP, QemuError, strerror, toErrno } from '../../errors';
-import { checkQcow2Image } from './check';
+import { checkQcow2Image, Qcow2OpenError } from './check';
 import { bdrvBlockStatusAbove, bdrvFlush } from '../../io';
 import type { BlockNode, NodeFlags } from '../../node';
 import type { OpenContext } from '../../open-context';
@@ -30,6 +30,7 @@ import { AUTOCLEAR_DATA_FILE_RAW, be32, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT,
 import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
 import { readImage } from './open';
+import { bitmapInfoLines, loadDirtyBitmaps, reopenBitmapsRo, reopenBitmapsRw, storeDirtyBitmaps, truncateBitmapsCheck } from './bitmaps';
 import { joinQcow2Options, QCOW2_RUNTIME_OPTIONS, resolveQcow2Options, takeQcow2Options } from './options';
 import { refcountOf } from './refcount';
 import { Qcow2State } from './state';
@@ -305,6 +306,7 @@ class Qcow2Driver implements DriverInstance {
     s.checkAlive();
     if (offset % 512) throw new QemuError('The new size must be a multiple of 512', EINVAL);
     await this.locked(async () => {
+      await truncateBitmapsCheck(s, this.node.dirtyBitmaps);
       const old = s.size;
       const newL1 = Math.ceil(offset / 2 ** (s.clusterBits + s.l2Bits));
       if (offset < old) {
@@ -358,9 +360,10 @@ class Qcow2Driver implements DriverInstance {
     await this.read(this.vmStateOffset + pos, bytes, buf);
   }
 
-  getInfo(): Promise<DriverInfo | null> {
+  async getInfo(): Promise<DriverInfo | null> {
     const s = this.s;
-    const specific: Array<[string, string]> = [];
+    const specific: Array<[string, string | string[]]> = [];
+    const bitmaps = s.version >= 3 ? await bitmapInfoLines(s).catch(() => null) : null;
     if (s.version < 3) {
       specific.push(['compat', '0.10'], ['compression type', 'zlib'], ['refcount bits', String(1 << s.refcountOrder)]);
     } else {
@@ -368,13 +371,14 @@ class Qcow2Driver implements DriverInstance {
         ['compat', '1.1'],
         ['compression type', s.header.compressionType === 1 ? 'zstd' : 'zlib'],
         ['lazy refcounts', String((s.header.compatibleFeatures & 1) !== 0)],
+        ...(bitmaps ? [['bitmaps', bitmaps] as [string, string[]]] : []),
         ['refcount bits', String(1 << s.refcountOrder)],
         ...dataFileInfo(s),
         ['corrupt', String((s.header.incompatibleFeatures & INCOMPAT_CORRUPT) !== 0)],
         ['extended l2', String(s.extL2)],
       );
     }
-    return Promise.resolve({ clusterSize: s.clusterSize, vmStateOffset: this.vmStateOffset, specific });
+    return { clusterSize: s.clusterSize, vmStateOffset: this.vmStateOffset, specific };
   }
 
   joinOptions(options: QDict, old: QDict): void {
@@ -412,6 +416,7 @@ class Qcow2Driver implements DriverInstance {
     );
     if (flags.readOnly && writable) {
       // Everything must be on disk, and the image clean, before nothing may be written.
+      await reopenBitmapsRo(s, this.node.dirtyBitmaps);
       await bdrvFlush(this.node);
       await this.locked(() => s.markClean());
     }
@@ -421,6 +426,13 @@ class Qcow2Driver implements DriverInstance {
         s.setOptions(opts);
         s.readOnly = flags.readOnly;
       },
+      // qcow2_reopen_commit_post: bitmaps of a node that may be written again are in_use again.
+      commitPost: async () => {
+        if (flags.readOnly || s.dead) return;
+        await reopenBitmapsRw(s, this.node.dirtyBitmaps, this.node.filename).catch((e) => {
+          s.stderr(`qemu-io: ${this.node.nodeName}: Failed to make dirty bitmaps writable: ${(e as Error).message}\n`);
+        });
+      },
     };
   }
 
@@ -429,6 +441,12 @@ class Qcow2Driver implements DriverInstance {
     const s = this.s;
     if (s.dead || s.readOnly) return;
     let ok = true;
+    try {
+      await storeDirtyBitmaps(s, this.node.dirtyBitmaps, true, true);
+    } catch (e) {
+      ok = false;
+      s.stderr(`qemu-io: Lost persistent bitmaps during inactivation of node '${this.node.nodeName}': ${(e as Error).message}\n`);
+    }
     try {
       await s.l2Cache.flush();
     } catch (e) {
@@ -469,12 +487,14 @@ async function repairDirtyImage(file: BdrvChild, stderr: (text: string) => void)
   const write = (offset: number, data: Uint8Array) => file.pwritev(offset, data.length, data);
   let errno = 0;
   try {
-    const res = await checkQcow2Image(read, await file.getLength(), { fixLeaks: true, fixErrors: true, write });
+    const res = await checkQcow2Image(read, await file.getLength(), { fixLeaks: true, fixErrors: true, write, inOpen: true });
     for (const line of res.messages) stderr(line);
     if (res.failedErrno) errno = res.failedErrno;
     else if (res.checkErrors) errno = EIO;
   } catch (e) {
-    errno = toErrno(e) || EIO;
+    // The header passed readImage: what the check's open refuses is a bad bitmap directory or
+    // table, which QEMU's check counts as a corruption (EINVAL).
+    errno = e instanceof Qcow2OpenError ? EINVAL : toErrno(e) || EIO;
   }
   if (errno) throw new QemuError(`Could not repair dirty image: ${strerror(errno)}`, errno);
   const header = await read(72, 8);
@@ -507,8 +527,15 @@ async function openQcow2(node: BlockNode, options: QDict, ctx: OpenContext): Pro
   s.backingFile = img.backingFile;
   s.backingFormat = img.backingFormat;
   s.unknownExtensions = img.unknownExtensions;
+  if (img.bitmaps) {
+    s.nbBitmaps = img.bitmaps.nbBitmaps;
+    s.bitmapDirectoryOffset = img.bitmaps.directoryOffset;
+    s.bitmapDirectorySize = img.bitmaps.directorySize;
+  }
   s.backing = await openBacking(node, options, ctx, file, img.backingFile, img.backingFormat);
-  if (img.updateHeader) {
+  // The in_use flags reach the directory (with the header) before anything else is written.
+  const headerUpdated = await loadDirtyBitmaps(s, node.dirtyBitmaps, !node.readOnly);
+  if (img.updateHeader && !headerUpdated) {
     await s.updateHeader().catch((e) => {
       throw new QemuError(`Could not update qcow2 header: ${strerror(toErrno(e))}`, toErrno(e));
     });

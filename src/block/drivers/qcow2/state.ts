@@ -6,7 +6,9 @@ import type { BdrvChild } from '../../child';
 import { BlockError, EIO, ENOMEDIUM } from '../../errors';
 import { type CacheHost, type CacheKind, hex, Qcow2Cache } from './cache';
 import type { L2Meta } from './allocate';
+import { bitmapsExtData } from './bitmaps';
 import {
+  AUTOCLEAR_BITMAPS,
   AUTOCLEAR_DATA_FILE_RAW,
   buildHeaderCluster,
   type CompressedLayout,
@@ -45,6 +47,7 @@ export const OL_ACTIVE_L2 = 1 << 2;
 export const OL_REFCOUNT_TABLE = 1 << 3;
 export const OL_REFCOUNT_BLOCK = 1 << 4;
 export const OL_SNAPSHOT_TABLE = 1 << 5;
+export const OL_BITMAP_DIRECTORY = 1 << 8;
 
 /** A coroutine mutex (CoMutex): FIFO, and free of promises when nobody waits. */
 export class CoMutex {
@@ -134,6 +137,10 @@ export class Qcow2State implements CacheHost {
   backingFile = '';
   backingFormat = '';
   unknownExtensions: HeaderExtension[] = [];
+  /** The bitmaps extension (bitmaps.ts); no extension while nbBitmaps is 0. */
+  nbBitmaps = 0;
+  bitmapDirectoryOffset = 0;
+  bitmapDirectorySize = 0;
   useLazyRefcounts: boolean;
   readonly discardPassthrough: Record<DiscardType, boolean>;
   overlapCheck: number;
@@ -355,6 +362,7 @@ export class Qcow2State implements CacheHost {
       backingFile: this.backingFile || undefined,
       backingFormat: this.backingFormat || undefined,
       dataFile: this.hasDataFile && this.imageDataFile ? this.imageDataFile : undefined,
+      bitmaps: this.nbBitmaps > 0 ? bitmapsExtData(this) : undefined,
       unknownExtensions: this.unknownExtensions,
     });
     if (!buf) throw new BlockError(28 /* ENOSPC: QEMU's "header does not fit" */);
@@ -378,6 +386,9 @@ export class Qcow2State implements CacheHost {
       ret |= OL_REFCOUNT_TABLE;
     }
     if (!(ignore & OL_SNAPSHOT_TABLE) && this.header.nbSnapshots && hit(this.header.snapshotsOffset, cs)) ret |= OL_SNAPSHOT_TABLE;
+    if (!(ignore & OL_BITMAP_DIRECTORY) && this.header.autoclearFeatures & AUTOCLEAR_BITMAPS && hit(this.bitmapDirectoryOffset, this.bitmapDirectorySize)) {
+      ret |= OL_BITMAP_DIRECTORY;
+    }
     if (!(ignore & OL_ACTIVE_L2)) {
       for (let i = 0; i < this.l1Size; i++) {
         const l2 = entryOffset(this.l1Hi(i), this.l1Lo(i));
