@@ -80,7 +80,31 @@ function suffixMul(c: string | undefined): bigint {
 }
 
 /** What strtod consumes of a fraction starting at '.': digits, then an optional exponent. */
-const FRACTION = /^\.[0-9]+(?:[eE][+-]?[0-9]+)?/;
+const FRACTION = /^\.([0-9]+)(?:[eE]([+-]?[0-9]+))?/;
+
+/** The smallest normal double: glibc's strtod reports ERANGE for inexact results below it. */
+const DBL_MIN = 2.2250738585072014e-308;
+
+/** Whether the decimal 0.DIGITS x 10^EXP is a double exactly (glibc's underflow needs inexact). */
+function exactSubnormal(digits: string, exp: number): boolean {
+  // 0.DIGITS e EXP = D / 10^n; it is k * 2^-1074 exactly iff 10^n divides D * 2^1074.
+  const n = digits.length - exp;
+  if (n <= 0 || n > 1200) return false;
+  const scaled = BigInt(digits) << 1074n;
+  return scaled % 10n ** BigInt(n) === 0n;
+}
+
+/** strtod() on a fraction ".digits[e[+-]digits]": consumed length, value, and errno. */
+function strtodFraction(s: string): { length: number; value: number; errno: number } {
+  const m = FRACTION.exec(s);
+  if (!m) return { length: 0, value: 0, errno: EINVAL };
+  const value = Number(`0${m[0]}`);
+  const digits = m[1];
+  let errno = 0;
+  if (!Number.isFinite(value)) errno = ERANGE;
+  else if (value < DBL_MIN && /[1-9]/.test(digits) && !exactSubnormal(digits, Number(m[2] ?? '0'))) errno = ERANGE;
+  return { length: m[0].length, value, errno };
+}
 
 export interface StrtoszResult {
   /** A value, or -EINVAL / -ERANGE. */
@@ -89,61 +113,92 @@ export interface StrtoszResult {
   hexSuffixWarning: boolean;
 }
 
-/** QEMU 7.2 qemu_strtosz(): decimal/fraction/hex with an optional binary suffix. */
-export function qemuStrtosz(s: string): StrtoszResult {
+/**
+ * QEMU 7.2 qemu_strtosz(s, NULL, ...): decimal/fraction/hex with an optional binary suffix.
+ * Every failure, an overflow too, ends at one check: anything left after the parse is EINVAL,
+ * so "99999999999999999999k" and "1534e3" are junk rather than too large.
+ *
+ * `after` is what follows the argument's NUL in memory: when strtod reports ERANGE on the
+ * fraction (".5e999"), 7.2 steps one byte past where strtod stopped, which is past the NUL when
+ * the number ends the argument. In qemu-io that is the rest of the command line, spaces made
+ * NULs by breakline(); beyond it we assume zeroes.
+ */
+export function qemuStrtosz(s: string, after = ''): StrtoszResult {
+  const at = (i: number): string => (i < s.length ? s[i] : i === s.length ? '\0' : (after[i - s.length - 1] ?? '\0'));
   let warn = false;
-  const fail = (errno: number): StrtoszResult => ({ value: BigInt(-errno), hexSuffixWarning: warn });
-  const dec = strtoCore(s, 10);
-  if (dec.end === 0) return fail(EINVAL);
-  if (dec.overflow) return fail(ERANGE);
-  if (s.slice(0, dec.end).includes('-')) return fail(EINVAL);
-  let val = dec.value;
-  let end = dec.end;
+  let retval = 0;
+  let end = 0;
+  let val = 0n;
   let valf = 0n;
-  if (val === 0n && (s[end] === 'x' || s[end] === 'X')) {
-    const hex = strtoCore(s, 16);
-    if (hex.end === 0) return fail(EINVAL);
-    if (hex.overflow) return fail(ERANGE);
-    val = hex.value;
-    end = hex.end;
-    if (s[end] === '.') return fail(EINVAL);
-    if (suffixMul(s[end]) > 0n) warn = true;
-  } else if (s[end] === '.') {
-    const m = FRACTION.exec(s.slice(end));
-    const text = m ? m[0] : '';
-    if (!text) {
-      // strtod found no number: skip the '.' alone ("1." and "1.k" are whole numbers).
+  const finish = (): StrtoszResult => {
+    if (at(end) !== '\0') retval = -EINVAL;
+    return retval === 0 ? { value: val, hexSuffixWarning: warn } : { value: BigInt(retval), hexSuffixWarning: warn };
+  };
+  const invalid = (): StrtoszResult => {
+    end = 0;
+    retval = -EINVAL;
+    return finish();
+  };
+  const dec = strtoCore(s, 10);
+  if (dec.end === 0) return invalid();
+  end = dec.end;
+  if (dec.overflow) {
+    retval = -ERANGE;
+    return finish();
+  }
+  if (s.slice(0, dec.end).includes('-')) return invalid();
+  val = dec.value;
+  let hex = false;
+  if (val === 0n && (at(end) === 'x' || at(end) === 'X')) {
+    const h = strtoCore(s, 16);
+    if (h.end === 0) return invalid();
+    end = h.end;
+    if (h.overflow) {
+      retval = -ERANGE;
+      return finish();
+    }
+    val = h.value;
+    if (at(end) === '.') return invalid();
+    hex = true;
+  } else if (at(end) === '.') {
+    const f = strtodFraction(s.slice(end));
+    if (f.errno !== 0) {
+      // No conversion (end stays at the '.') or ERANGE (end after the number): skip one byte.
+      if (f.errno === ERANGE) end += f.length;
       end += 1;
-    } else if (/[eE]/.test(text)) {
-      return fail(EINVAL);
+    } else if (/[eE]/.test(s.slice(end, end + f.length))) {
+      return invalid();
     } else {
-      const fraction = Number(`0${text}`);
-      const scaled = fraction * 2 ** 64;
+      const scaled = f.value * 2 ** 64;
       // (uint64_t) of a value >= 2^64 is 0 on x86-64, which 7.2 relies on for ".9999..." -> 1.0.
       valf = scaled >= 2 ** 64 ? 0n : BigInt(Math.floor(scaled));
-      end += text.length;
+      end += f.length;
     }
   }
-  let mul = suffixMul(s[end]);
+  let mul = suffixMul(at(end));
   if (mul > 0n) {
+    warn = hex;
     end++;
   } else {
     mul = 1n;
   }
   if (mul === 1n) {
-    if (valf !== 0n) return fail(EINVAL);
+    if (valf !== 0n) return invalid();
   } else {
     const fracPart = valf * mul;
     val = val * mul + (fracPart >> 64n) + ((fracPart >> 63n) & 1n);
-    if (val > UINT64_MAX) return fail(ERANGE);
+    if (val > UINT64_MAX) {
+      retval = -ERANGE;
+      return finish();
+    }
   }
-  if (end !== s.length) return fail(EINVAL);
-  return { value: val, hexSuffixWarning: warn };
+  retval = 0;
+  return finish();
 }
 
 /** cvtnum(): a size/offset >= 0 or -EINVAL/-ERANGE. */
-export function cvtnumBig(s: string): StrtoszResult {
-  const r = qemuStrtosz(s);
+export function cvtnumBig(s: string, after = ''): StrtoszResult {
+  const r = qemuStrtosz(s, after);
   if (r.value > INT64_MAX) return { value: BigInt(-ERANGE), hexSuffixWarning: r.hexSuffixWarning };
   return r;
 }
