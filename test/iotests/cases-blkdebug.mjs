@@ -697,4 +697,40 @@ export const blkdebugCases = [
     files: { 'c.conf': '[inject-error]\nevent = "read_aio\0x"\nerrno = "5\0junk"\n' },
     argv: ['-f', 'raw', ...c('read 0 512', 'write 0 512'), 'blkdebug:c.conf:d.raw'],
   },
+  {
+    name: 'blkdebug-rule-values-out-of-range',
+    description: "parse_option_number in rule files: 2^64 and more is \"too large\" (any sign, base), junk after digits \"expects a number\", -1 wraps",
+    images: [D],
+    files: Object.fromEntries(
+      [
+        ['errno', '18446744073709551616'], ['errno', '99999999999999999999999'], ['errno', '99999999999999999999999x'],
+        ['errno', '-18446744073709551616'], ['errno', '+18446744073709551616'], ['errno', '0x10000000000000000'],
+        ['errno', '0200000000000000000000000'], ['errno', '  18446744073709551616'], ['errno', '18446744073709551615'],
+        ['sector', '18446744073709551616'], ['sector', '1k'], ['state', '18446744073709551616'], ['state', '-1'],
+      ].map(([key, value], i) => [`r${i}.conf`, `[inject-error]\nevent = "read_aio"\n${key} = "${value}"\n`]).concat(
+        [['state', '18446744073709551616'], ['new_state', '18446744073709551616'], ['new_state', '2x']].map(([key, value], i) => [
+          `s${i}.conf`,
+          `[set-state]\nevent = "read_aio"\n${key === 'state' ? 'new_state = "2"' : 'state = "1"'}\n${key} = "${value}"\n`,
+        ]),
+      ),
+    ),
+    argv: [
+      ...c(...[...Array(13).keys()].map((i) => `open -o driver=raw blkdebug:r${i}.conf:d.raw`).flatMap((cmd) => [cmd, 'close']), ...[0, 1, 2].map((i) => `open -o driver=raw blkdebug:s${i}.conf:d.raw`).flatMap((cmd) => [cmd, 'close'])),
+    ],
+  },
+  {
+    name: 'blkdebug-option-values-out-of-range',
+    description: 'the same limits through -o options: numbers (errno, sector, state, new_state) and sizes (align, max-transfer, opt-discard: "out of range")',
+    images: [D],
+    argv: [
+      ...c(
+        ...[
+          'inject-error.0.errno=18446744073709551616', 'inject-error.0.errno=99999999999999999999999x', 'inject-error.0.sector=18446744073709551616',
+          'inject-error.0.state=-18446744073709551616', 'set-state.0.state=18446744073709551616', 'set-state.0.new_state=0x10000000000000000',
+          'align=18446744073709551616', 'align=16Ek', 'align=16E', 'max-transfer=99999999999999999999999x', 'max-transfer=1534e3',
+          'opt-discard=18446744073709551616k', 'opt-discard=-1',
+        ].map((o) => `open -o driver=raw,file.driver=blkdebug,file.image.filename=d.raw,file.inject-error.0.event=read_aio,file.set-state.0.event=read_aio,file.set-state.0.new_state=2,file.${o}`),
+      ),
+    ],
+  },
 ];

@@ -1,4 +1,4 @@
-import { parseQemuBool, parseQemuNumber } from '../../qdict';
+import { optionNumberError, parseQemuBool, parseQemuNumber } from '../../qdict';
 
 export { parseQemuBool, parseQemuNumber };
 
@@ -177,7 +177,7 @@ export function parseConfigFile(text: string, schema: GroupSchema): ParsedConfig
 
 /** parse_option_number / parse_option_bool as qemu_opt_set applies them. */
 export function checkType(key: string, value: string, type: OptionType): string | null {
-  if (type === 'number' && parseQemuNumber(value) === undefined) return `Parameter '${key}' expects a number`;
+  if (type === 'number') return optionNumberError(key, value);
   if (type === 'bool' && parseQemuBool(value) === undefined) return `Parameter '${key}' expects 'on' or 'off'`;
   return null;
 }
