@@ -174,10 +174,20 @@ async function commandLoop(io: QemuIo): Promise<number> {
     io.out.flush();
     const line = readline ? await fetchlineReadline(io, readline) : await io.poll(io.host.readLine(), false);
     if (line === null) break;
-    const ret = await io.command(line.endsWith('\n') ? line.slice(0, -1) : line);
+    const ret = await io.command(fgetsCommand(line));
     if (ret < 0) lastError = ret;
   }
   return lastError;
+}
+
+/**
+ * What fetchline_fgets() hands on: the line as a C string, so a NUL ends it (and the '\n' after
+ * the NUL stays unseen); otherwise without its '\n'.
+ */
+function fgetsCommand(line: string): string {
+  const nul = line.indexOf('\0');
+  if (nul >= 0) return line.slice(0, nul);
+  return line.endsWith('\n') ? line.slice(0, -1) : line;
 }
 
 /** One line from the terminal through the line editor; null at end of input. */

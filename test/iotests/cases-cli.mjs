@@ -135,4 +135,23 @@ export const cliCases = [
     images: [D],
     argv: ['-f', 'raw', ...c('read -P 0 0 1', 'read -P 0 -s 1 -l 9223372036854775807 0 512'), 'd.raw'],
   },
+
+  // ------------------------------------------------------------------ NUL bytes on stdin
+  {
+    name: 'cli-stdin-nul-ends-command',
+    description: 'fgets keeps a NUL, then the line is a C string: the command ends at the NUL (mid-word, after a word, at the start, twice)',
+    images: [D],
+    argv: ['-f', 'raw', 'd.raw'],
+    stdin: [
+      'write -P 7 0 1\0 junk', 'read 0\0 512', '\0read 0 512', 'length\0', 'read\0\0', '\0', '\0length', 'length\0junk',
+      'help\0x', 'bogus\0', 'alloc 0 1\0k', 'read -v 0 1\0\0\0', 'quit\0x', 'length', '',
+    ].join('\n'),
+  },
+  {
+    name: 'cli-stdin-nul-long-line-and-eof',
+    description: 'fgets reads 1023 bytes at a time: a NUL in the second piece ends that piece only; a last line with a NUL and no newline',
+    images: [D],
+    argv: ['-f', 'raw', 'd.raw'],
+    stdin: `length${' '.repeat(1017)}read -v 0 1\0x\nwrite -P 3 0 1\nread -v 0 1\0`,
+  },
 ];
