@@ -6,7 +6,7 @@ import { COMMANDS } from './command-table';
 import { parseOptionString } from './commands/open';
 import { Getopt, type LongOption } from './getopt';
 import type { QemuIoHost } from './qemu-io-host';
-import { parseAioMode, parseCacheMode, parseDiscardMode } from './open-flags';
+import { addAioMode, parseAioMode, parseCacheMode, parseDiscardMode } from './open-flags';
 import { QemuIo } from './qemu-io';
 import { ReadLine } from './readline';
 import { traceOptParse } from './trace';
@@ -92,8 +92,8 @@ async function run(io: QemuIo, args: readonly string[]): Promise<number> {
       case 'k': req.aio = 'native'; break;
       case 'i': {
         const mode = parseAioMode(g.optarg);
-        if (!mode) fatal(`Invalid aio option: ${g.optarg}`);
-        req.aio = mode;
+        if (!mode) return fatal(`Invalid aio option: ${g.optarg}`);
+        req.aio = addAioMode(req.aio, mode);
         break;
       }
       case 't': {

@@ -154,4 +154,39 @@ export const cliCases = [
     argv: ['-f', 'raw', 'd.raw'],
     stdin: `length${' '.repeat(1017)}read -v 0 1\0x\nwrite -P 3 0 1\nread -v 0 1\0`,
   },
+
+  // ------------------------------------------------------------------ -k / -i with and without -f
+  {
+    name: 'cli-aio-native-probed-raw',
+    description: 'the file node refuses aio=native without cache.direct when it opens: before probing, so no WARNING',
+    images: [D],
+    argv: ['-k', ...c('read 0 512'), 'd.raw'],
+  },
+  {
+    name: 'cli-aio-native-before-format',
+    description: '-i native with -f qcow2 on a raw file: the file error comes before "Image is not in qcow2 format"',
+    images: [D],
+    argv: ['-f', 'qcow2', '-i', 'native', ...c('read 0 512'), 'd.raw'],
+  },
+  {
+    name: 'cli-aio-threads-keeps-k',
+    description: 'bdrv_parse_aio("threads") adds no flag: -k -i threads is still native aio (refused without -n)',
+    images: [D],
+    argv: ['-f', 'raw', '-k', '-i', 'threads', ...c('read 0 512'), 'd.raw'],
+  },
+  {
+    name: 'cli-aio-native-open-matrix',
+    description: 'open -k/-i with raw and qcow2, probed or not, with and without -n/-t none; a driver without a file ignores the flag',
+    images: [D, { name: 'q.qcow2', create: ['-f', 'qcow2', 'q.qcow2', '1M'] }],
+    argv: c(
+      'open -k d.raw', 'open -i native d.raw', 'open -k -o driver=qcow2 d.raw', 'open -k -i threads d.raw',
+      'open -i io_uring -i native -o driver=raw d.raw', 'open -i native -i io_uring -t writeback d.raw',
+      'open -k -n d.raw', 'read 0 512', 'close', 'open -k -t none -o driver=raw d.raw', 'write -P 5 0 512', 'close',
+      'open -k q.qcow2', 'open -k -o driver=qcow2 q.qcow2', 'open -k -n q.qcow2', 'read 0 512', 'close',
+      'open -k -t directsync -o driver=raw q.qcow2', 'length', 'close', 'open -k -s q.qcow2', 'open -k -r -n -C q.qcow2', 'info', 'close',
+      'open -k -o driver=raw null-co://', 'length', 'close', 'open -k -o driver=null-co', 'length',
+    ),
+    compareImages: ['d.raw'],
+    checkImages: ['q.qcow2'],
+  },
 ];
