@@ -733,4 +733,22 @@ export const blkdebugCases = [
       ),
     ],
   },
+  {
+    name: 'blkdebug-config-section-check-order',
+    description: "qemu_config_foreach keeps a section's keys in a QDict until the section ends: the last value of a key wins, keys and values are checked in QDict (hash) order, a bad line fails at once",
+    images: [D],
+    files: {
+      'o0.conf': '[inject-error]\nevent = "read_aio"\nerrno = "99999999999999999999"\nerrno = "5"\n',
+      'o1.conf': '[inject-error]\nevent = "read_aio"\nerrno = "x"\nsector = "y"\n',
+      'o2.conf': '[inject-error]\nevent = "read_aio"\nerrno = "x"\nbogus = "1"\n',
+      'o3.conf': '[inject-error]\nevent = "read_aio"\nerrno = "x"\nonce = "maybe"\n',
+      'o4.conf': '[set-state]\nevent = "read_aio"\nstate="1"\nnew_state = "2"\nstate = "18446744073709551616"\n',
+      'o5.conf': '[inject-error]\nerrno = "x"\n \n',
+      'o6.conf': '[bogus]\nerrno = "x"\n[inject-error]\nerrno = "x"\n',
+      'o7.conf': '[inject-error]\nerrno = "x"\n[bogus]\n',
+      'o8.conf': '[inject-error]\nevent = "read_aio"\nimmediately = "x"\nonce = "x"\nsector = "x"\nstate = "x"\nerrno = "x"\n',
+      'o9.conf': '[set-state]\nevent = "read_aio"\nnew_state = "x"\nstate = "99999999999999999999"\n',
+    },
+    argv: c(...[...Array(10).keys()].flatMap((i) => [`open -o driver=raw blkdebug:o${i}.conf:d.raw`, 'read 0 512', 'close'])),
+  },
 ];
