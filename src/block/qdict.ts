@@ -90,8 +90,22 @@ export function extractSubdict(dict: QDict, prefix: string): QDict {
 export function qvalueToString(v: QValue): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return qnumToString(v);
   return undefined;
+}
+
+/**
+ * qnum_to_string(): integers as digits; what QEMU's JSON parser keeps as a double (a fraction,
+ * or an integer beyond uint64) as "%.17g", so 18446744073709551616 is "1.8446744073709552e+19".
+ */
+function qnumToString(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 2 ** 64) return BigInt(v).toString();
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const [mantissa, exponent] = v.toExponential(16).split('e');
+  const x = Number(exponent);
+  const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  if (x < -4 || x >= 17) return `${trim(mantissa)}e${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
+  return trim(v.toFixed(16 - x));
 }
 
 /** A typed reader over a node's options that removes what it consumes, with QEMU's messages. */

@@ -751,4 +751,14 @@ export const blkdebugCases = [
     },
     argv: c(...[...Array(10).keys()].flatMap((i) => [`open -o driver=raw blkdebug:o${i}.conf:d.raw`, 'read 0 512', 'close'])),
   },
+  {
+    name: 'blkdebug-json-number-beyond-uint64',
+    description: 'a JSON integer beyond uint64 is a double in QEMU, "%.17g" as a string: "expects a number", not "too large"',
+    images: [D],
+    argv: c(
+      ...['18446744073709551616', '99999999999999999999', '-18446744073709551616', '"18446744073709551616"', '5.5', '-1'].map(
+        (n) => `open json:{"driver":"raw","file":{"driver":"blkdebug","image":{"driver":"file","filename":"d.raw"},"inject-error":[{"event":"read_aio","errno":${n}}]}}`,
+      ).flatMap((cmd) => [cmd, 'close']),
+    ),
+  },
 ];

@@ -189,4 +189,16 @@ export const cliCases = [
     compareImages: ['d.raw'],
     checkImages: ['q.qcow2'],
   },
+
+  // ------------------------------------------------------------------ JSON numbers as option strings
+  {
+    name: 'cli-json-double-as-string',
+    description: 'qnum_to_string: a JSON fraction or an integer beyond uint64 becomes "%.17g" where a string is wanted (node-name)',
+    images: [D],
+    argv: c(
+      ...['0.1', '1e30', '18446744073709551616', '1.5e-7', '123456789.125', '2.5e-5', '1e16'].map(
+        (n) => `open json:{"driver":"raw","node-name":${n},"file":{"driver":"file","filename":"d.raw"}}`,
+      ),
+    ),
+  },
 ];
