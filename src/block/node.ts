@@ -15,6 +15,8 @@ export interface NodeFlags {
   direct: boolean;
   /** discard=unmap: discard requests are passed down (BDRV_O_UNMAP). */
   unmap: boolean;
+  /** BDRV_O_NATIVE_AIO (qemu-io -k, -i native): the file driver's default aio mode, inherited. */
+  nativeAio?: boolean;
   /** force-share=on (qemu-io -U): children inherit it; the node shares every permission. */
   forceShare?: boolean;
 }

@@ -355,15 +355,13 @@ export async function openBlockBackend(host: BlockHost, req: OpenRequest, hooks:
     direct: cache.direct,
     noFlush: cache.noFlush,
     unmap: req.discard === undefined || req.discard === 'unmap' || req.discard === 'on',
+    nativeAio: req.aio === 'native',
   };
   const opener = new Opener(host, graph, hooks);
   try {
     // Snapshot mode: the image is only read; a temporary overlay on top takes the writes.
     const image = await opener.openNode(filename, options, req.snapshot ? { ...flags, readOnly: true } : flags, false);
     const root = req.snapshot ? await addSnapshotOverlay(host, graph, image, flags) : image;
-    if (req.aio === 'native' && !root.flags.direct) {
-      throw new QemuError('aio=native was specified, but it requires cache.direct=on, which was not specified.');
-    }
     if (req.copyOnRead && root.readOnly) throw new QemuError("Can't use copy-on-read on read-only device");
     checkWritePermissions(root, !(req.readOnly ?? false));
     applyPermissions(root, backendPerms(req.readOnly ?? false));

@@ -1,6 +1,7 @@
 // Block options as QEMU handles them: one flat dictionary with dotted keys ("file.filename"),
 // filled from QemuOpts strings (`-o`, --image-opts) or from json: filenames (flattened).
 import { QemuError } from './errors';
+import { ERANGE, qemuStrtosz } from '../common/strtosz';
 
 /** A scalar option value. JSON gives numbers and booleans; QemuOpts gives strings. */
 export type QValue = string | number | boolean | null;
@@ -89,8 +90,22 @@ export function extractSubdict(dict: QDict, prefix: string): QDict {
 export function qvalueToString(v: QValue): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return qnumToString(v);
   return undefined;
+}
+
+/**
+ * qnum_to_string(): integers as digits; what QEMU's JSON parser keeps as a double (a fraction,
+ * or an integer beyond uint64) as "%.17g", so 18446744073709551616 is "1.8446744073709552e+19".
+ */
+function qnumToString(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 2 ** 64) return BigInt(v).toString();
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const [mantissa, exponent] = v.toExponential(16).split('e');
+  const x = Number(exponent);
+  const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  if (x < -4 || x >= 17) return `${trim(mantissa)}e${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
+  return trim(v.toFixed(16 - x));
 }
 
 /** A typed reader over a node's options that removes what it consumes, with QEMU's messages. */
@@ -112,15 +127,9 @@ export class OptionReader {
   takeSize(key: string): number | undefined {
     const s = this.takeString(key);
     if (s === undefined) return undefined;
-    const n = parseOptionSize(s);
-    if (n === undefined) {
-      throw new QemuError(
-        `Parameter '${key}' expects a non-negative number below 2^64\n` +
-          'Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n' +
-          'and exabytes, respectively.',
-      );
-    }
-    return n;
+    const error = optionSizeError(key, s);
+    if (error) throw new QemuError(error);
+    return parseOptionSize(s);
   }
 
   takeBool(key: string): boolean | undefined {
@@ -135,7 +144,7 @@ export class OptionReader {
     const s = this.takeString(key);
     if (s === undefined) return undefined;
     const n = parseQemuNumber(s);
-    if (n === undefined) throw new QemuError(`Parameter '${key}' expects a number`);
+    if (n === undefined) throw new QemuError(optionNumberError(key, s) ?? `Parameter '${key}' expects a number`);
     return n;
   }
 
@@ -158,38 +167,55 @@ export class OptionReader {
  * suffix, k/M/G/T/P/E (binary), or 0x hex without fraction. undefined on any error.
  */
 export function parseOptionSize(s: string): number | undefined {
-  const m = /^\s*(0[xX][0-9a-fA-F]+|[0-9]+(?:\.[0-9]*)?)([bBkKmMgGtTpPeE]?)$/.exec(s);
-  if (!m) return undefined;
-  const [, num, suffix] = m;
-  const units: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50, e: 2 ** 60 };
-  const unit = units[suffix.toLowerCase()];
-  if (num.startsWith('0x') || num.startsWith('0X')) {
-    if (suffix) return undefined;
-    const v = Number.parseInt(num, 16);
-    return v;
+  const r = qemuStrtosz(s);
+  return r.value < 0n ? undefined : Number(r.value);
+}
+
+/** parse_option_size's refusal of value for parameter key (qemu_strtosz), or null when it is a size. */
+export function optionSizeError(key: string, value: string): string | null {
+  const r = qemuStrtosz(value).value;
+  if (r === BigInt(-ERANGE)) return `Value '${value}' is out of range for parameter '${key}'`;
+  if (r < 0n) {
+    return (
+      `Parameter '${key}' expects a non-negative number below 2^64\n` +
+      'Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n' +
+      'and exabytes, respectively.'
+    );
   }
-  const v = Number(num);
-  if (num.includes('.') && unit === 1) return undefined;
-  const r = v * unit;
-  if (!Number.isFinite(r) || r >= 2 ** 64) return undefined;
-  return Math.floor(r);
+  return null;
 }
 
 /** qemu_strtou64(value, NULL, 0): decimal, 0x hex or 0 octal; a leading '-' wraps as strtoull does. */
 export function parseQemuNumber(value: string): number | undefined {
   // Plain small decimals (nearly every value in a rule file) need no BigInt.
   if (value.length < 16 && /^[1-9][0-9]*$|^0$/.test(value)) return Number(value);
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
+  const n = strtou64Whole(value);
+  if (typeof n !== 'bigint') return undefined;
+  // Values are used as C ints and int64s; keep the two's complement meaning.
+  return Number(BigInt.asIntN(64, n));
+}
+
+/**
+ * qemu_strtou64(value, NULL, 0): the value modulo 2^64 (a sign negates it, as strtoull does),
+ * 'range' for a magnitude of 2^64 or more, undefined when anything else is in the string.
+ */
+function strtou64Whole(value: string): bigint | 'range' | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
   if (!m) return undefined;
   const [, sign, digits] = m;
   let n: bigint;
   if (/^0[xX]/.test(digits)) n = BigInt(digits);
   else if (digits.length > 1 && digits[0] === '0') n = BigInt(`0o${digits.slice(1)}`);
   else n = BigInt(digits);
-  if (n >= 1n << 64n) return undefined;
-  if (sign === '-') n = (1n << 64n) - n;
-  // Values are used as C ints and int64s; keep the two's complement meaning.
-  return Number(BigInt.asIntN(64, n));
+  if (n >= 1n << 64n) return 'range';
+  return sign === '-' ? BigInt.asUintN(64, -n) : n;
+}
+
+/** parse_option_number's refusal of value for parameter key, or null when it is a number. */
+export function optionNumberError(key: string, value: string): string | null {
+  const n = strtou64Whole(value);
+  if (n === 'range') return `Value '${value}' is too large for parameter '${key}'`;
+  return n === undefined ? `Parameter '${key}' expects a number` : null;
 }
 
 /** qapi_bool_parse. */

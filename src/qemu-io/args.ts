@@ -10,8 +10,13 @@ import { negErrno, strerror, type QemuIo } from './qemu-io';
 
 /** cvtnum() then print_cvtnum_err(): the value, or the negative errno after printing why. */
 export function cvtnumArg(io: QemuIo, arg: string): number {
-  const value = io.cvtnum(arg);
-  if (value < 0) io.printCvtnumErr(value, arg);
+  return Number(cvtnumArgBig(io, arg));
+}
+
+/** cvtnumArg() keeping offsets above 2^53 exact (their alignment, the numbers printed). */
+export function cvtnumArgBig(io: QemuIo, arg: string): bigint {
+  const value = io.cvtnumBig(arg);
+  if (value < 0n) io.printCvtnumErr(Number(value), arg);
   return value;
 }
 

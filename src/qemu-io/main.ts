@@ -6,7 +6,7 @@ import { COMMANDS } from './command-table';
 import { parseOptionString } from './commands/open';
 import { Getopt, type LongOption } from './getopt';
 import type { QemuIoHost } from './qemu-io-host';
-import { parseAioMode, parseCacheMode, parseDiscardMode } from './open-flags';
+import { addAioMode, parseAioMode, parseCacheMode, parseDiscardMode } from './open-flags';
 import { QemuIo } from './qemu-io';
 import { ReadLine } from './readline';
 import { traceOptParse } from './trace';
@@ -92,8 +92,8 @@ async function run(io: QemuIo, args: readonly string[]): Promise<number> {
       case 'k': req.aio = 'native'; break;
       case 'i': {
         const mode = parseAioMode(g.optarg);
-        if (!mode) fatal(`Invalid aio option: ${g.optarg}`);
-        req.aio = mode;
+        if (!mode) return fatal(`Invalid aio option: ${g.optarg}`);
+        req.aio = addAioMode(req.aio, mode);
         break;
       }
       case 't': {
@@ -174,10 +174,20 @@ async function commandLoop(io: QemuIo): Promise<number> {
     io.out.flush();
     const line = readline ? await fetchlineReadline(io, readline) : await io.poll(io.host.readLine(), false);
     if (line === null) break;
-    const ret = await io.command(line.endsWith('\n') ? line.slice(0, -1) : line);
+    const ret = await io.command(fgetsCommand(line));
     if (ret < 0) lastError = ret;
   }
   return lastError;
+}
+
+/**
+ * What fetchline_fgets() hands on: the line as a C string, so a NUL ends it (and the '\n' after
+ * the NUL stays unseen); otherwise without its '\n'.
+ */
+function fgetsCommand(line: string): string {
+  const nul = line.indexOf('\0');
+  if (nul >= 0) return line.slice(0, nul);
+  return line.endsWith('\n') ? line.slice(0, -1) : line;
 }
 
 /** One line from the terminal through the line editor; null at end of input. */

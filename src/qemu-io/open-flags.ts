@@ -31,6 +31,15 @@ export function parseAioMode(text: string): AioMode | undefined {
   }
 }
 
+/**
+ * bdrv_parse_aio() adds a flag to those -k and earlier -i set: threads adds none (so `-k -i
+ * threads` is still native), and native wins over io_uring whatever the order.
+ */
+export function addAioMode(current: AioMode | undefined, mode: AioMode): AioMode | undefined {
+  if (mode === 'threads' || current === 'native') return current;
+  return mode;
+}
+
 const MODE_PARSERS = { cache: parseCacheMode, discard: parseDiscardMode, aio: parseAioMode };
 
 /** open's -t/-d/-i and reopen's -c: the mode, or undefined after error_report(`Invalid <what> option: …`). */

@@ -3,7 +3,7 @@
 
 import { openBlockBackend, QemuAbort, QemuError, BlockError, toErrno, strerror } from '../block/index';
 import type { BlockBackendApi, BlockHost, OpenRequest } from '../block/index';
-import { breakline } from './breakline';
+import { breakline, breaklineBuffer, type WordInBuffer } from './breakline';
 import { CMD_FLAG_GLOBAL, CMD_NOFILE_OK, type CmdInfo } from './cmdinfo';
 import { cvtnumBig, cvtnumErrorText, EINVAL } from './cvtnum';
 import { HostTerminated, type QemuIoHost } from './qemu-io-host';
@@ -75,6 +75,8 @@ export class QemuIo {
   /** Start order of the aio requests not completed yet (see restartInFlight). */
   private readonly aioOrder = new Set<{ seq: number }>();
   private polling = 0;
+  /** The words of the command line being run, with the bytes that follow each in memory. */
+  private lineBuffer: WordInBuffer[] = [];
 
   constructor(
     readonly host: QemuIoHost,
@@ -92,6 +94,7 @@ export class QemuIo {
   async command(line: string): Promise<number> {
     const argv = breakline(line);
     if (argv.length === 0) return 0;
+    this.lineBuffer = breaklineBuffer(line);
     const ct = this.findCommand(argv[0]);
     if (!ct) {
       this.out.printErr(`command "${argv[0]}" not found\n`);
@@ -142,9 +145,24 @@ export class QemuIo {
 
   /** cvtnum(): value >= 0, or -EINVAL/-ERANGE (hex with a suffix warns, as 7.2 does). */
   cvtnum(arg: string): number {
-    const r = cvtnumBig(arg);
+    return Number(this.cvtnumBig(arg));
+  }
+
+  /** cvtnum() keeping values above 2^53 exact. */
+  cvtnumBig(arg: string): bigint {
+    const r = cvtnumBig(arg, this.bytesAfter(arg));
     if (r.hexSuffixWarning) this.out.warnReport(`Using a multiplier suffix on hex numbers is deprecated: ${arg}`);
-    return Number(r.value);
+    return r.value;
+  }
+
+  /**
+   * What follows arg's NUL in the command-line buffer: arg is a word of the current line, or
+   * the tail of one (an option's glued argument, `-l1k`). The first such word wins when two
+   * words are alike; it matters only for the rare parse that reads past the NUL.
+   */
+  private bytesAfter(arg: string): string {
+    const hit = this.lineBuffer.find((w) => w.word === arg) ?? this.lineBuffer.find((w) => w.word.endsWith(arg));
+    return hit?.after ?? '';
   }
 
   printCvtnumErr(rc: number, arg: string): void {

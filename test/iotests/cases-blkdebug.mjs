@@ -697,4 +697,68 @@ export const blkdebugCases = [
     files: { 'c.conf': '[inject-error]\nevent = "read_aio\0x"\nerrno = "5\0junk"\n' },
     argv: ['-f', 'raw', ...c('read 0 512', 'write 0 512'), 'blkdebug:c.conf:d.raw'],
   },
+  {
+    name: 'blkdebug-rule-values-out-of-range',
+    description: "parse_option_number in rule files: 2^64 and more is \"too large\" (any sign, base), junk after digits \"expects a number\", -1 wraps",
+    images: [D],
+    files: Object.fromEntries(
+      [
+        ['errno', '18446744073709551616'], ['errno', '99999999999999999999999'], ['errno', '99999999999999999999999x'],
+        ['errno', '-18446744073709551616'], ['errno', '+18446744073709551616'], ['errno', '0x10000000000000000'],
+        ['errno', '0200000000000000000000000'], ['errno', '  18446744073709551616'], ['errno', '18446744073709551615'],
+        ['sector', '18446744073709551616'], ['sector', '1k'], ['state', '18446744073709551616'], ['state', '-1'],
+      ].map(([key, value], i) => [`r${i}.conf`, `[inject-error]\nevent = "read_aio"\n${key} = "${value}"\n`]).concat(
+        [['state', '18446744073709551616'], ['new_state', '18446744073709551616'], ['new_state', '2x']].map(([key, value], i) => [
+          `s${i}.conf`,
+          `[set-state]\nevent = "read_aio"\n${key === 'state' ? 'new_state = "2"' : 'state = "1"'}\n${key} = "${value}"\n`,
+        ]),
+      ),
+    ),
+    argv: [
+      ...c(...[...Array(13).keys()].map((i) => `open -o driver=raw blkdebug:r${i}.conf:d.raw`).flatMap((cmd) => [cmd, 'close']), ...[0, 1, 2].map((i) => `open -o driver=raw blkdebug:s${i}.conf:d.raw`).flatMap((cmd) => [cmd, 'close'])),
+    ],
+  },
+  {
+    name: 'blkdebug-option-values-out-of-range',
+    description: 'the same limits through -o options: numbers (errno, sector, state, new_state) and sizes (align, max-transfer, opt-discard: "out of range")',
+    images: [D],
+    argv: [
+      ...c(
+        ...[
+          'inject-error.0.errno=18446744073709551616', 'inject-error.0.errno=99999999999999999999999x', 'inject-error.0.sector=18446744073709551616',
+          'inject-error.0.state=-18446744073709551616', 'set-state.0.state=18446744073709551616', 'set-state.0.new_state=0x10000000000000000',
+          'align=18446744073709551616', 'align=16Ek', 'align=16E', 'max-transfer=99999999999999999999999x', 'max-transfer=1534e3',
+          'opt-discard=18446744073709551616k', 'opt-discard=-1',
+        ].map((o) => `open -o driver=raw,file.driver=blkdebug,file.image.filename=d.raw,file.inject-error.0.event=read_aio,file.set-state.0.event=read_aio,file.set-state.0.new_state=2,file.${o}`),
+      ),
+    ],
+  },
+  {
+    name: 'blkdebug-config-section-check-order',
+    description: "qemu_config_foreach keeps a section's keys in a QDict until the section ends: the last value of a key wins, keys and values are checked in QDict (hash) order, a bad line fails at once",
+    images: [D],
+    files: {
+      'o0.conf': '[inject-error]\nevent = "read_aio"\nerrno = "99999999999999999999"\nerrno = "5"\n',
+      'o1.conf': '[inject-error]\nevent = "read_aio"\nerrno = "x"\nsector = "y"\n',
+      'o2.conf': '[inject-error]\nevent = "read_aio"\nerrno = "x"\nbogus = "1"\n',
+      'o3.conf': '[inject-error]\nevent = "read_aio"\nerrno = "x"\nonce = "maybe"\n',
+      'o4.conf': '[set-state]\nevent = "read_aio"\nstate="1"\nnew_state = "2"\nstate = "18446744073709551616"\n',
+      'o5.conf': '[inject-error]\nerrno = "x"\n \n',
+      'o6.conf': '[bogus]\nerrno = "x"\n[inject-error]\nerrno = "x"\n',
+      'o7.conf': '[inject-error]\nerrno = "x"\n[bogus]\n',
+      'o8.conf': '[inject-error]\nevent = "read_aio"\nimmediately = "x"\nonce = "x"\nsector = "x"\nstate = "x"\nerrno = "x"\n',
+      'o9.conf': '[set-state]\nevent = "read_aio"\nnew_state = "x"\nstate = "99999999999999999999"\n',
+    },
+    argv: c(...[...Array(10).keys()].flatMap((i) => [`open -o driver=raw blkdebug:o${i}.conf:d.raw`, 'read 0 512', 'close'])),
+  },
+  {
+    name: 'blkdebug-json-number-beyond-uint64',
+    description: 'a JSON integer beyond uint64 is a double in QEMU, "%.17g" as a string: "expects a number", not "too large"',
+    images: [D],
+    argv: c(
+      ...['18446744073709551616', '99999999999999999999', '-18446744073709551616', '"18446744073709551616"', '5.5', '-1'].map(
+        (n) => `open json:{"driver":"raw","file":{"driver":"blkdebug","image":{"driver":"file","filename":"d.raw"},"inject-error":[{"event":"read_aio","errno":${n}}]}}`,
+      ).flatMap((cmd) => [cmd, 'close']),
+    ),
+  },
 ];

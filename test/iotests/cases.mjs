@@ -31,6 +31,7 @@ import { qcow2Cases } from './cases-qcow2.mjs';
 import { qcow2ErrorCases } from './cases-qcow2-errors.mjs';
 import { qcow2CorruptCases } from './cases-qcow2-corrupt.mjs';
 import { blkverifyCases } from './cases-blkverify.mjs';
+import { cliCases } from './cases-cli.mjs';
 
 /** `c('read 0 512', 'write 0 1')` -> ['-c', 'read 0 512', '-c', 'write 0 1'] */
 const c = (...cmds) => cmds.flatMap((cmd) => ['-c', cmd]);
@@ -1322,4 +1323,7 @@ export const cases = [
 
   // ------------------------------------------------------------------ blkverify (cases-blkverify.mjs)
   ...blkverifyCases,
+
+  // ------------------------------------------------------------------ command line (cases-cli.mjs)
+  ...cliCases,
 ];

@@ -1,4 +1,4 @@
-import { cvtnumArg, printRequestFailed } from '../args';
+import { cvtnumArg, cvtnumArgBig, printRequestFailed } from '../args';
 import type { CmdInfo } from '../cmdinfo';
 import { cvtstr } from '../format';
 import type { QemuIo } from '../qemu-io';
@@ -18,10 +18,11 @@ export const allocCmd: CmdInfo = {
 async function allocF(io: QemuIo, argv: string[]): Promise<number> {
   const start = cvtnumArg(io, argv[1]);
   if (start < 0) return start;
-  let count = 512;
+  // int64_t counts: bigint keeps `count -= remaining` exact for counts above 2^53.
+  let count = 512n;
   if (argv.length === 3) {
-    count = cvtnumArg(io, argv[2]);
-    if (count < 0) return count;
+    count = cvtnumArgBig(io, argv[2]);
+    if (count < 0n) return Number(count);
   }
   let offset = start;
   let remaining = count;
@@ -29,17 +30,17 @@ async function allocF(io: QemuIo, argv: string[]): Promise<number> {
   while (remaining) {
     let status;
     try {
-      status = await io.poll(io.blk!.isAllocated(offset, remaining));
+      status = await io.poll(io.blk!.isAllocated(offset, Number(remaining)));
     } catch (e) {
       return printRequestFailed(io, 'is_allocated', e);
     }
     const num = status.pnum;
     offset += num;
-    remaining -= num;
+    remaining -= BigInt(num);
     if (status.allocated) sumAlloc += num;
     if (num === 0) {
       count -= remaining;
-      remaining = 0;
+      remaining = 0n;
     }
   }
   io.out.print(`${sumAlloc}/${count} bytes allocated at offset ${cvtstr(start)}\n`);

@@ -4,7 +4,7 @@ import { CMD_NOFILE_OK } from '../cmdinfo';
 import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { OPEN_HELP } from '../help-texts';
-import { modeArg } from '../open-flags';
+import { addAioMode, modeArg } from '../open-flags';
 import { errorMessage, type QemuIo } from '../qemu-io';
 
 /** open: open an image by path, by -o options, or (with --image-opts) by an option string. */
@@ -56,7 +56,7 @@ async function openF(io: QemuIo, argv: string[]): Promise<number> {
       case 'i': {
         const mode = modeArg(io, 'aio', g.optarg);
         if (!mode) return -EINVAL;
-        req.aio = mode;
+        req.aio = addAioMode(req.aio, mode);
         break;
       }
       case 'o': {

@@ -1,4 +1,4 @@
-import { cvtnumArg, lengthArg, patternArg, printReadReport, printRequestFailed, verifyPattern } from '../args';
+import { cvtnumArgBig, lengthArg, patternArg, printReadReport, printRequestFailed, verifyPattern } from '../args';
 import { BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
 import { EINVAL } from '../cvtnum';
@@ -23,8 +23,9 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
   let bflag = false, cflag = false, qflag = false, vflag = false;
   let pflag = false, sflag = false, lflag = false;
   let pattern = 0;
-  let patternOffset = 0;
-  let patternCount = 0;
+  // int64_t in QEMU; bigint keeps them exact, and their sum wraps as there (see below).
+  let patternOffset = 0n;
+  let patternCount = 0n;
   const g = new Getopt(argv, 'bCl:pP:qs:v', (t) => io.out.printErr(t));
   for (let c = g.next(); c !== null; c = g.next()) {
     switch (c) {
@@ -32,8 +33,8 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
       case 'C': cflag = true; break;
       case 'l':
         lflag = true;
-        patternCount = cvtnumArg(io, g.optarg);
-        if (patternCount < 0) return patternCount;
+        patternCount = cvtnumArgBig(io, g.optarg);
+        if (patternCount < 0n) return Number(patternCount);
         break;
       case 'p': break; // ignored for backwards compatibility
       case 'P':
@@ -44,8 +45,8 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
       case 'q': qflag = true; break;
       case 's':
         sflag = true;
-        patternOffset = cvtnumArg(io, g.optarg);
-        if (patternOffset < 0) return patternOffset;
+        patternOffset = cvtnumArgBig(io, g.optarg);
+        if (patternOffset < 0n) return Number(patternOffset);
         break;
       case 'v': vflag = true; break;
       default: return io.usage(readCmd);
@@ -53,19 +54,21 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
   }
   const operands = g.operands();
   if (operands.length !== 2) return io.usage(readCmd);
-  const offset = cvtnumArg(io, operands[0]);
+  const exactOffset = cvtnumArgBig(io, operands[0]);
+  const offset = Number(exactOffset);
   if (offset < 0) return offset;
   const count = lengthArg(io, operands[1]);
   if (count < 0) return count;
   if (!pflag && (lflag || sflag)) return io.usage(readCmd);
-  if (!lflag) patternCount = count - patternOffset;
-  if (patternCount < 0 || patternCount + patternOffset > count) {
+  if (!lflag) patternCount = BigInt(count) - patternOffset;
+  // The sum is int64_t arithmetic: past INT64_MAX it wraps negative and the check passes.
+  if (patternCount < 0n || BigInt.asIntN(64, patternCount + patternOffset) > BigInt(count)) {
     io.out.print('pattern verification range exceeds end of read data\n');
     return -EINVAL;
   }
   if (bflag) {
-    if (offset % BDRV_SECTOR_SIZE !== 0) {
-      io.out.print(`${offset} is not a sector-aligned value for 'offset'\n`);
+    if (exactOffset % BigInt(BDRV_SECTOR_SIZE) !== 0n) {
+      io.out.print(`${exactOffset} is not a sector-aligned value for 'offset'\n`);
       return -EINVAL;
     }
     if (count % BDRV_SECTOR_SIZE !== 0) {
@@ -85,12 +88,33 @@ async function readF(io: QemuIo, argv: string[]): Promise<number> {
     }
     const t2 = io.host.monotonicNs();
 
+    if (pflag && patternCount + patternOffset > BigInt(count)) patternOutsideBuffer(io, patternCount);
     let ret = 0;
-    if (pflag && !verifyPattern(io, buf, offset, patternOffset, patternCount, pattern)) ret = -EINVAL;
+    if (pflag && !verifyPattern(io, buf, offset, Number(patternOffset), Number(patternCount), pattern)) ret = -EINVAL;
     if (qflag) return ret;
     printReadReport(io, t2 - t1, buf, offset, count, vflag, cflag);
     return ret;
   } finally {
     qemuIoFree(buf);
+  }
+}
+
+const SIGTRAP = 5;
+const SIGSEGV = 11;
+/** Above this no malloc can succeed: x86-64 user space is 2^47 bytes. */
+const ADDRESS_SPACE = 2n ** 47n;
+
+/**
+ * A -s/-l range that wrapped past INT64_MAX: QEMU allocates the comparison buffer with g_malloc
+ * (which traps on failure) and compares far outside the read buffer (SIGSEGV). Either way the
+ * process dies and its buffered stdout is lost.
+ */
+function patternOutsideBuffer(io: QemuIo, patternCount: bigint): void {
+  io.out.discard();
+  if (patternCount >= ADDRESS_SPACE) {
+    io.out.errorReport(`GLib: ../../../glib/gmem.c:136: failed to allocate ${patternCount} bytes`);
+    io.host.raise(SIGTRAP);
+  } else {
+    io.host.raise(SIGSEGV);
   }
 }

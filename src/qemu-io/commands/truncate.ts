@@ -1,6 +1,5 @@
 import type { PreallocMode } from '../../block/index';
 import type { CmdInfo } from '../cmdinfo';
-import { cvtnumBig } from '../cvtnum';
 import { EINVAL } from '../cvtnum';
 import { Getopt } from '../getopt';
 import { errorMessage, negErrno, type QemuIo } from '../qemu-io';
@@ -44,16 +43,16 @@ async function truncateF(io: QemuIo, argv: string[]): Promise<number> {
     io.host.raise(SIGSEGV);
     return -EINVAL;
   }
-  const offset = io.cvtnum(operands[0]);
+  // Keep huge offsets exact: the block layer's limit message prints them digit for digit.
+  const exact = io.cvtnumBig(operands[0]);
+  const offset = Number(exact);
   if (offset < 0) {
     // QEMU names argv[1] here, whatever it is.
     io.printCvtnumErr(offset, argv[1]);
     return offset;
   }
-  // Keep huge offsets exact: the block layer's limit message prints them digit for digit.
-  const exact = offset > Number.MAX_SAFE_INTEGER ? cvtnumBig(operands[0]).value : offset;
   try {
-    await io.poll(io.blk!.truncate(exact, false, prealloc));
+    await io.poll(io.blk!.truncate(offset > Number.MAX_SAFE_INTEGER ? exact : offset, false, prealloc));
   } catch (e) {
     io.out.errorReport(errorMessage(e));
     return negErrno(e);

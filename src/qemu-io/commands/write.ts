@@ -1,5 +1,5 @@
 import { BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK, readHostPrefix } from '../../block/index';
-import { cvtnumArg, lengthArg, patternArg, printRequestFailed } from '../args';
+import { cvtnumArgBig, lengthArg, patternArg, printRequestFailed } from '../args';
 import { BDRV_SECTOR_SIZE, qemuIoAlloc, qemuIoFree } from '../buffers';
 import type { CmdInfo } from '../cmdinfo';
 import { EINVAL } from '../cvtnum';
@@ -62,12 +62,13 @@ async function writeF(io: QemuIo, argv: string[]): Promise<number> {
   if (Number(zflag) + Number(pflag) + Number(sflag) > 1) {
     return fail('Only one of -z, -P, and -s can be specified at the same time\n');
   }
-  const offset = cvtnumArg(io, operands[0]);
+  const exactOffset = cvtnumArgBig(io, operands[0]);
+  const offset = Number(exactOffset);
   if (offset < 0) return offset;
   const count = lengthArg(io, operands[1], { noFallback: (flags & BDRV_REQ_NO_FALLBACK) !== 0 });
   if (count < 0) return count;
   if (bflag || cflag) {
-    if (offset % BDRV_SECTOR_SIZE !== 0) return fail(`${offset} is not a sector-aligned value for 'offset'\n`);
+    if (exactOffset % BigInt(BDRV_SECTOR_SIZE) !== 0n) return fail(`${exactOffset} is not a sector-aligned value for 'offset'\n`);
     if (count % BDRV_SECTOR_SIZE !== 0) return fail(`${count} is not a sector-aligned value for 'count'\n`);
   }
 

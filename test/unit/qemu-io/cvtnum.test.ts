@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cvtnumBig, cvtnumErrorText, parsePattern, strtol } from '../../../src/qemu-io/cvtnum';
+import { breaklineBuffer } from '../../../src/qemu-io/breakline';
 import { fixtures } from './fixtures';
 
 describe('cvtnum (qemu_strtosz) against real qemu-io', () => {
@@ -33,5 +34,37 @@ describe('pattern bytes (strtol base 0)', () => {
     expect(strtol('0x')).toEqual([0, 1]);
     expect(strtol('12ab')).toEqual([12, 2]);
     expect(strtol('99999999999999999999')[0]).toBe(Number(2n ** 63n - 1n));
+  });
+});
+
+describe('qemu_strtosz failure order (7.2)', () => {
+  it('an overflow followed by anything is junk, not too large', () => {
+    expect(cvtnumBig('18446744073709551616').value).toBe(-34n);
+    expect(cvtnumBig('18446744073709551616k').value).toBe(-22n);
+    expect(cvtnumBig('1534e3').value).toBe(-22n);
+    expect(cvtnumBig('16E').value).toBe(-34n);
+    expect(cvtnumBig('16Ek').value).toBe(-22n);
+    expect(cvtnumBig('0x10000000000000000x').value).toBe(-22n);
+  });
+  it('a fraction strtod finds out of range skips one byte, which may be past the NUL', () => {
+    expect(cvtnumBig('1.5e999k').value).toBe(1n);
+    expect(cvtnumBig('1.5e999kk').value).toBe(1024n);
+    expect(cvtnumBig('1.5e99k').value).toBe(-22n);
+    // What follows the NUL: the next word of the line, or a NUL.
+    expect(cvtnumBig('1.5e999', '1').value).toBe(-22n);
+    expect(cvtnumBig('1.5e999', '\0' + '1').value).toBe(1n);
+    expect(cvtnumBig('1.5e999', 'k').value).toBe(1024n);
+    // Too small for a double is ERANGE too (glibc: an inexact result below DBL_MIN).
+    expect(cvtnumBig(`1.${'0'.repeat(400)}1k`).value).toBe(1n);
+  });
+});
+
+describe('breaklineBuffer', () => {
+  it('gives each word the rest of the line with spaces made NULs', () => {
+    expect(breaklineBuffer('alloc  1.5e999 1 ')).toEqual([
+      { word: 'alloc', after: '\0' + '1.5e999\u00001\0' },
+      { word: '1.5e999', after: '1\0' },
+      { word: '1', after: '' },
+    ]);
   });
 });

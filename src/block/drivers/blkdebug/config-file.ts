@@ -1,4 +1,4 @@
-import { parseQemuBool, parseQemuNumber } from '../../qdict';
+import { optionNumberError, parseQemuBool, parseQemuNumber } from '../../qdict';
 
 export { parseQemuBool, parseQemuNumber };
 
@@ -91,9 +91,34 @@ function scanLiteral(s: string, pos: number, lit: string): number {
   return pos;
 }
 
+/** QDict's bucket for a key (tdb_hash % QDICT_BUCKET_MAX): the order QEMU walks a section in. */
+function qdictBucket(key: string): number {
+  let value = Math.imul(0x238f13af, key.length) >>> 0;
+  for (let i = 0; i < key.length; i++) value = (value + (key.charCodeAt(i) << ((i * 5) % 24))) >>> 0;
+  return ((Math.imul(1103515243, value) + 12345) >>> 0) % 512;
+}
+
+/** A section's keys as QEMU 7.2 holds them until the section ends: a QDict, the last value wins. */
+interface PendingSection {
+  /** "There is no option group" / "Duplicate ID": reported when the section is applied. */
+  groupError: ConfigDiagnostic | null;
+  /** Per key, in first-insertion order: the problem with its last value, if any. */
+  keys: Map<string, ConfigDiagnostic | null>;
+}
+
+/** The problems of a section in QEMU's order: its group, then its keys as qemu_opts_from_qdict walks them. */
+function sectionDiagnostics(pending: PendingSection): ConfigDiagnostic[] {
+  if (pending.groupError) return [pending.groupError];
+  // Bucket by bucket; inside a bucket the newest key comes first (QLIST_INSERT_HEAD).
+  const keys = [...pending.keys.entries()].map(([key, diag], order) => ({ bucket: qdictBucket(key), order, diag }));
+  keys.sort((a, b) => a.bucket - b.bucket || b.order - a.order);
+  return keys.flatMap((k) => (k.diag ? [k.diag] : []));
+}
+
 /**
- * Parse the syntax of a rule file. `schema` names the groups and their typed keys; values are
- * type-checked here because QemuOpts checks them when the line is read (qemu_opt_set).
+ * Parse the syntax of a rule file. `schema` names the groups and their typed keys. As in QEMU
+ * 7.2 (qemu_config_foreach), a line that is no `key = "value"` fails at once, while a section's
+ * group, keys and values are checked when the section ends, in QDict order.
  */
 export function parseConfigFile(text: string, schema: GroupSchema): ParsedConfig {
   const sections: ConfigSection[] = [];
@@ -101,8 +126,19 @@ export function parseConfigFile(text: string, schema: GroupSchema): ParsedConfig
   let current: ConfigSection | null = null;
   // After a bad group header its options are not reported again (QEMU stops at the first error).
   let inBadGroup = false;
+  let pending: PendingSection | null = null;
+  const diag = (message: string, line: number, column: number, endColumn: number): ConfigDiagnostic => ({
+    message,
+    line,
+    column,
+    endColumn: Math.max(endColumn, column + 1),
+  });
   const fail = (message: string, line: number, column: number, endColumn: number) => {
-    diagnostics.push({ message, line, column, endColumn: Math.max(endColumn, column + 1) });
+    diagnostics.push(diag(message, line, column, endColumn));
+  };
+  const flush = () => {
+    if (pending) diagnostics.push(...sectionDiagnostics(pending));
+    pending = null;
   };
 
   for (const { text: line, line: lineNo, column: base } of fgetsLines(text)) {
@@ -116,14 +152,16 @@ export function parseConfigFile(text: string, schema: GroupSchema): ParsedConfig
       const m = withId ?? plain;
       if (m) {
         const group = m[1];
+        flush();
+        pending = { groupError: null, keys: new Map() };
         if (!(group in schema)) {
-          fail(`There is no option group '${group}'`, lineNo, base + 1, base + 1 + group.length);
+          pending.groupError = diag(`There is no option group '${group}'`, lineNo, base + 1, base + 1 + group.length);
           current = null;
           inBadGroup = true;
           continue;
         }
         if (withId && sections.some((sec) => sec.group === group && sec.id === withId[2])) {
-          fail(`Duplicate ID '${withId[2]}' for ${group}`, lineNo, base + 1, base + line.trimEnd().length);
+          pending.groupError = diag(`Duplicate ID '${withId[2]}' for ${group}`, lineNo, base + 1, base + line.trimEnd().length);
           current = null;
           inBadGroup = true;
           continue;
@@ -161,23 +199,23 @@ export function parseConfigFile(text: string, schema: GroupSchema): ParsedConfig
     }
     const keys = schema[current.group];
     const type = keys[key.token];
+    const known = pending!.keys;
     if (type === undefined) {
-      fail(`Invalid parameter '${key.token}'`, lineNo, base + key.start, base + key.end);
+      known.set(key.token, diag(`Invalid parameter '${key.token}'`, lineNo, base + key.start, base + key.end));
       continue;
     }
     const typeError = checkType(key.token, value, type);
-    if (typeError) {
-      fail(typeError, lineNo, valueColumn, valueColumn + value.length);
-      continue;
-    }
+    known.set(key.token, typeError ? diag(typeError, lineNo, valueColumn, valueColumn + value.length) : null);
+    if (typeError) continue;
     current.options.push({ key: key.token, value, line: lineNo, keyColumn: base + key.start, valueColumn });
   }
+  flush();
   return { sections, diagnostics };
 }
 
 /** parse_option_number / parse_option_bool as qemu_opt_set applies them. */
 export function checkType(key: string, value: string, type: OptionType): string | null {
-  if (type === 'number' && parseQemuNumber(value) === undefined) return `Parameter '${key}' expects a number`;
+  if (type === 'number') return optionNumberError(key, value);
   if (type === 'bool' && parseQemuBool(value) === undefined) return `Parameter '${key}' expects 'on' or 'off'`;
   return null;
 }

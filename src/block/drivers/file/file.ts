@@ -294,7 +294,8 @@ export const fileDriver: BlockDriver = {
     opts.takeBool('drop-cache');
     opts.takeBool('x-check-cache-dropped');
     if (filename === undefined || filename === '') throw new QemuError("The 'file' block driver requires a file name");
-    if (aio === 'native' && !node.flags.direct) {
+    // The file node refuses it when it opens, before any format is probed or opened above it.
+    if ((aio ?? (node.flags.nativeAio ? 'native' : 'threads')) === 'native' && !node.flags.direct) {
       throw new QemuError('aio=native was specified, but it requires cache.direct=on, which was not specified.');
     }
     node.filename = filename;

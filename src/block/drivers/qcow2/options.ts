@@ -2,7 +2,7 @@
 // qcow2_update_options_prepare): parsed and checked in QEMU's order with its messages, at open
 // and again at every reopen (which may change all of them while the image is open).
 import { QemuError } from '../../errors';
-import { extractSubdict, OptionReader, parseOptionSize, qvalueToString, type QDict } from '../../qdict';
+import { extractSubdict, OptionReader, qvalueToString, type QDict } from '../../qdict';
 import { COMPAT_LAZY_REFCOUNTS, INCOMPAT_EXTL2, type QcowHeader } from './format';
 import type { Qcow2Options } from './state';
 
@@ -124,14 +124,9 @@ export function takeQcow2Options(options: QDict): GivenOptions {
   return given;
 }
 
-/** parse_option_size, with QEMU's message for values of 2^64 and more. */
+/** parse_option_size (the reader's, with QEMU's messages). */
 function takeSize(o: OptionReader, key: string): number {
-  const text = o.takeString(key) ?? '';
-  if (parseOptionSize(text) === undefined && /^\s*[0-9]+(\.[0-9]*)?[bBkKmMgGtTpPeE]?$/.test(text)) {
-    throw new QemuError(`Value '${text}' is out of range for parameter '${key}'`);
-  }
-  // The reader's own parse (and its message for what is not a size at all).
-  return new OptionReader(new Map([[key, text]])).takeSize(key) as number;
+  return o.takeSize(key) ?? 0;
 }
 
 /** parse_option_number (qemu_strtou64): "-1" wraps to UINT64_MAX, 2^64 and more are too large. */

@@ -1,0 +1,4 @@
+// Types for cases-cli.mjs.
+import type { IoCase } from './cases.mjs';
+
+export const cliCases: IoCase[];
