@@ -941,3 +941,19 @@ export const qcow2Cases = [
     bm(), ['write 0 4k', 'reopen -r', 'reopen -r', 'info', 'reopen -w', 'reopen -w', 'reopen -o lazy-refcounts=on', 'write 64k 4k', 'info']),
   wcase('qcow2-bitmaps-no-write', 'a read-write open without writes still stores the bitmaps anew at close', bm(), ['read -P 1 0 4k']),
 ];
+
+// bdrv_get_specific_info asks only the top node's driver: a filter or raw above qcow2 forwards the
+// cluster size and vm state offset (bdrv_get_info) but prints no "Format specific information".
+const specQ = (name, file) => ({
+  name,
+  images: [q2('t.qcow2', '1M')],
+  argv: [...c('info', 'length'), `json:${JSON.stringify(file)}`],
+});
+const qFile = { driver: 'qcow2', file: { driver: 'file', filename: 't.qcow2' } };
+qcow2Cases.push(
+  { ...specQ('qcow2-info-below-blkdebug', { driver: 'blkdebug', image: qFile }), description: 'info on blkdebug above qcow2: no format specific block' },
+  specQ('qcow2-info-below-raw', { driver: 'raw', file: qFile }),
+  specQ('qcow2-info-below-blkverify', { driver: 'blkverify', test: qFile, raw: { driver: 'file', filename: 't.qcow2' } }),
+  { name: 'qcow2-info-blkdebug-image-opts', images: [q2('t.qcow2', '1M')], argv: ['--image-opts', ...c('info'), 'driver=blkdebug,image.driver=qcow2,image.file.driver=file,image.file.filename=t.qcow2'] },
+  { name: 'qcow2-info-probed-below-blkdebug', images: [q2('t.qcow2', '1M')], argv: [...c('info'), 'blkdebug::t.qcow2'] },
+);

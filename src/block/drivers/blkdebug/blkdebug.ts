@@ -2,6 +2,7 @@
 // format and the gateway announce, and fails, delays or parks requests as its rules say.
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DebugHooks, DriverInfo, DriverInstance, EventRequest, PreallocMode } from '../../driver';
+import { forwardedInfo } from '../../forwarded-info';
 import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_RAW, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { BlockError, ENOTSUP, QemuError } from '../../errors';
 import type { BlkdebugEvent } from '../../events';
@@ -139,7 +140,7 @@ export class BlkdebugDriver implements DriverInstance {
   }
 
   getInfo(): Promise<DriverInfo | null> {
-    return this.image.getInfo();
+    return forwardedInfo(this.image);
   }
 
   close(): Promise<void> {

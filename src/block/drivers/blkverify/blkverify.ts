@@ -4,6 +4,7 @@
 // both buffers and go on.
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
+import { forwardedInfo } from '../../forwarded-info';
 import { BDRV_BLOCK_DATA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { nothingToDo, unsupported } from '../../driver-helpers';
 import { BlockError, EIO, QemuError, toErrno } from '../../errors';
@@ -164,7 +165,7 @@ export class BlkverifyDriver implements DriverInstance {
 
   /** No get_info: the block layer asks the filtered child (the raw copy). */
   getInfo(): Promise<DriverInfo | null> {
-    return this.raw.getInfo();
+    return forwardedInfo(this.raw);
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@
 // format, as QEMU does, so a guest cannot turn a raw disk into, say, a qcow2 header.
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DriverInfo, DriverInstance, PreallocMode } from '../../driver';
+import { forwardedInfo } from '../../forwarded-info';
 import {
   BDRV_BLOCK_OFFSET_VALID,
   BDRV_BLOCK_RAW,
@@ -108,7 +109,7 @@ class RawDriver implements DriverInstance {
 
   /** raw reports its file's info (raw_get_info): none when the file has none (null-co). */
   getInfo(): Promise<DriverInfo | null> {
-    return this.file.getInfo();
+    return forwardedInfo(this.file);
   }
 
   readonly reopenableOptions = ['offset', 'size'] as const;
