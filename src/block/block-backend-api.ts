@@ -76,7 +76,7 @@ export interface BlockBackendApi {
 
   /** Debug commands: walk down primary children to the first node with debug hooks. Return 0 or -errno. */
   debugBreakpoint(event: string, tag: string): number;
-  debugRemoveBreakpoint(tag: string): number;
+  debugRemoveBreakpoint(tag: string): Promise<number>;
   debugResume(tag: string): number;
   debugIsSuspended(tag: string): boolean;
   /** Every request parked at a breakpoint anywhere in the graph, most recent first. */

@@ -179,8 +179,15 @@ export class BlockBackend implements BlockBackendApi {
     return this.debugCall((d) => d.breakpoint(event, tag));
   }
 
-  debugRemoveBreakpoint(tag: string): number {
-    return this.debugCall((d) => d.removeBreakpoint(tag));
+  async debugRemoveBreakpoint(tag: string): Promise<number> {
+    const node = this.debugNode();
+    if (!node?.drv.debug) return -ENOTSUP;
+    try {
+      await node.drv.debug.removeBreakpoint(tag);
+      return 0;
+    } catch (e) {
+      return debugErrno(e);
+    }
   }
 
   debugResume(tag: string): number {
@@ -202,7 +209,7 @@ export class BlockBackend implements BlockBackendApi {
       call(node.drv.debug);
       return 0;
     } catch (e) {
-      return e instanceof BlockError || e instanceof QemuError ? -e.errno : -EIO;
+      return debugErrno(e);
     }
   }
 
@@ -254,4 +261,9 @@ function subtree(root: BlockNode): BlockNode[] {
   };
   visit(root);
   return out;
+}
+
+/** A debug command's failure as a negative errno (EIO for anything unexpected). */
+function debugErrno(e: unknown): number {
+  return e instanceof BlockError || e instanceof QemuError ? -e.errno : -EIO;
 }

@@ -89,7 +89,8 @@ export interface DebugHooks {
   wants(event: BlkdebugEvent): boolean;
   debugEvent(event: BlkdebugEvent, req?: EventRequest): Promise<void>;
   breakpoint(event: string, tag: string): void;
-  removeBreakpoint(tag: string): void;
+  /** Resolves once every resumed request ran until it waits for I/O; rejects ENOENT as QEMU. */
+  removeBreakpoint(tag: string): Promise<void>;
   resume(tag: string): void;
   isSuspended(tag: string): boolean;
 }

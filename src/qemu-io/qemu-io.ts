@@ -8,6 +8,7 @@ import { CMD_FLAG_GLOBAL, CMD_NOFILE_OK, type CmdInfo } from './cmdinfo';
 import { cvtnumBig, cvtnumErrorText, EINVAL } from './cvtnum';
 import { HostTerminated, type QemuIoHost } from './qemu-io-host';
 import { Output } from './output';
+import { IMMEDIATE_TURNS, runUntilBlocked } from '../block/coroutine-enter';
 
 export const EPERM = 1;
 
@@ -33,17 +34,6 @@ interface DeferredCompletion {
 
 /** How long a poll lets in-flight requests finish before reporting them together. */
 const SETTLE_MS = 5;
-
-/** Microtask turns after which a request that did no I/O has certainly settled. */
-const IMMEDIATE_TURNS = 64;
-
-/**
- * Let freshly started work run until it waits for real I/O, as a QEMU coroutine runs until its
- * first yield before the command that created it returns.
- */
-export async function runUntilBlocked(): Promise<void> {
-  for (let i = 0; i < IMMEDIATE_TURNS; i++) await null;
-}
 
 /** Whether p settles without the event loop running, i.e. without any real I/O. */
 async function settlesAtOnce(p: Promise<unknown>): Promise<boolean> {
@@ -236,10 +226,12 @@ export class QemuIo {
    * QEMU enters a resumed request's coroutine inside the resume command: whatever it does until
    * it waits for real I/O (finish, fail, hit the next breakpoint) is printed within the command.
    */
-  async runResumed(): Promise<void> {
+  async runResumed<T>(resume: () => T | Promise<T>): Promise<T> {
     this.polling++;
     try {
+      const value = await resume();
       await runUntilBlocked();
+      return value;
     } finally {
       this.polling--;
     }

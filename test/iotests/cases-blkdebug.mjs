@@ -761,4 +761,22 @@ export const blkdebugCases = [
       ).flatMap((cmd) => [cmd, 'close']),
     ),
   },
+  // remove_break enters each resumed request before resuming the next (newest first): one that
+  // fails at once (immediately=on) reports between the "Resuming request" lines.
+  cfgCase('blkdebug-remove-break-immediate-failure-between-resumes', 'two parked writes, the newest fails at once when resumed',
+    ie({ event: 'write_aio', errno: 5, immediately: 'on', once: 'on' }),
+    ['break write_aio A', 'aio_write -P 1 0 512', 'break write_aio A', 'aio_write -P 2 512 512', 'remove_break A', 'aio_flush', 'read -P 1 0 512', 'read -P 0 512 512']),
+  cfgCase('blkdebug-remove-break-deferred-failure-after-resumes', 'immediately=off: the failure waits for the next poll, after both resumes',
+    ie({ event: 'write_aio', errno: 5, once: 'on' }),
+    ['break write_aio A', 'aio_write -P 1 0 512', 'break write_aio A', 'aio_write -P 2 512 512', 'remove_break A', 'aio_flush']),
+  cfgCase('blkdebug-remove-break-three-immediate-failures', 'three parked writes that all fail at once: each failure follows its resume',
+    ie({ event: 'write_aio', errno: 28, immediately: 'on' }),
+    ['break write_aio A', 'aio_write 0 512', 'break write_aio A', 'aio_write 512 512', 'break write_aio A', 'aio_write 1024 512', 'remove_break A', 'aio_flush']),
+  cfgCase('blkdebug-remove-break-oldest-fails-at-once', 'the newest write succeeds later, the oldest (sector 0) fails at once after the second resume',
+    ie({ event: 'write_aio', errno: 5, immediately: 'on', sector: 0 }),
+    ['break write_aio A', 'aio_write -P 1 0 512', 'break write_aio A', 'aio_write -P 2 4096 512', 'remove_break A', 'aio_flush', 'read -P 2 4096 512']),
+  cfgCase('blkdebug-resume-immediate-failure-inside-command', 'resume of a request that fails at once reports before the next command',
+    ie({ event: 'write_aio', errno: 5, immediately: 'on' }),
+    ['break write_aio A', 'aio_write 0 512', 'resume A', 'echo next', 'aio_flush']),
+
 ];

@@ -10,10 +10,10 @@ export const removeBreakCmd: CmdInfo = {
   argmax: 1,
   flags: 0,
   async cfunc(io: QemuIo, argv: string[]) {
-    const ret = io.blk!.debugRemoveBreakpoint(argv[1]);
-    // Even when it reports ENOENT (a one-shot breakpoint already gone) it resumed the requests.
+    // The resumed requests are entered one by one inside the command (newest first), each running
+    // until it waits for I/O; even when it reports ENOENT (a one-shot breakpoint already gone).
     io.restartInFlight();
-    await io.runResumed();
+    const ret = await io.runResumed(() => io.blk!.debugRemoveBreakpoint(argv[1]));
     if (ret < 0) io.out.print(`Could not remove breakpoint ${argv[1]}: ${strerror(-ret)}\n`);
     return ret;
   },

@@ -10,11 +10,11 @@ export const resumeCmd: CmdInfo = {
   argmax: 1,
   flags: 0,
   async cfunc(io: QemuIo, argv: string[]) {
-    const ret = io.blk!.debugResume(argv[1]);
-    if (ret >= 0) {
-      io.restartInFlight();
-      await io.runResumed();
-    }
+    const ret = await io.runResumed(() => {
+      const r = io.blk!.debugResume(argv[1]);
+      if (r >= 0) io.restartInFlight();
+      return r;
+    });
     if (ret < 0) io.out.print(`Could not resume request: ${strerror(-ret)}\n`);
     return ret;
   },

@@ -55,7 +55,7 @@ export class BlkdebugDriver implements DriverInstance {
         return engine.debugEvent(event);
       },
       breakpoint: (event, tag) => engine.breakpoint(event, tag),
-      removeBreakpoint: (tag) => engine.removeBreakpoint(tag),
+      removeBreakpoint: (tag) => engine.removeBreakpointEntering(tag),
       resume: (tag) => engine.resume(tag),
       isSuspended: (tag) => engine.isSuspended(tag),
     };

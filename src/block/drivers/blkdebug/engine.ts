@@ -3,6 +3,7 @@
 // suspended requests, atomic rule-set replacement and one structured event stream.
 import { BlockError, ENOENT } from '../../errors';
 import { parseBlkdebugEvent, type BlkdebugEvent } from '../../events';
+import { runUntilBlocked } from '../../coroutine-enter';
 import { IO_TYPES, type InjectErrorRule, type IoType, type Rule, type RuleSpec, type SuspendRule } from './rules';
 
 /** A request parked at a breakpoint. */
@@ -225,6 +226,27 @@ export class BlkdebugEngine {
    * was removed, even when requests were resumed.
    */
   removeBreakpoint(tag: string): void {
+    const removed = this.removeSuspendRules(tag);
+    for (let i = this.suspended.findIndex((r) => r.tag === tag); i >= 0; i = this.suspended.findIndex((r) => r.tag === tag)) {
+      this.resumeAt(i);
+    }
+    if (!removed) throw new BlockError(ENOENT);
+  }
+
+  /**
+   * remove_break as qemu-io runs it: each resumed request is entered before the next is resumed,
+   * so one that fails at once (immediately=on) reports between the "Resuming request" lines.
+   */
+  async removeBreakpointEntering(tag: string): Promise<void> {
+    const removed = this.removeSuspendRules(tag);
+    for (let i = this.suspended.findIndex((r) => r.tag === tag); i >= 0; i = this.suspended.findIndex((r) => r.tag === tag)) {
+      this.resumeAt(i);
+      await runUntilBlocked();
+    }
+    if (!removed) throw new BlockError(ENOENT);
+  }
+
+  private removeSuspendRules(tag: string): boolean {
     let removed = false;
     for (const rule of this.listRules()) {
       if (rule.kind === 'suspend' && rule.tag === tag) {
@@ -233,10 +255,7 @@ export class BlkdebugEngine {
       }
     }
     if (removed) this.emit({ type: 'breakpoints-changed', tag });
-    for (let i = this.suspended.findIndex((r) => r.tag === tag); i >= 0; i = this.suspended.findIndex((r) => r.tag === tag)) {
-      this.resumeAt(i);
-    }
-    if (!removed) throw new BlockError(ENOENT);
+    return removed;
   }
 
   isSuspended(tag: string): boolean {
