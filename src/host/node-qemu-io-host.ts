@@ -203,13 +203,15 @@ export class NodeQemuIoHost implements QemuIoHost {
 
   /**
    * Node ignores or handles some signals itself (SIGPIPE, SIGUSR1): installing and removing a
-   * listener leaves the default action in place, as a C program has it.
+   * listener leaves the default action in place, as a C program has it. Our own listeners go
+   * too (blkstudio-io's Ctrl-C note): a handled SIGINT would arrive only after the next command.
    */
   private resetSignal(signal: number): void {
     const name = SIGNAL_NAMES.get(signal);
     if (!name) return;
     const noop = (): void => undefined;
     try {
+      process.removeAllListeners(name);
       process.on(name, noop);
       process.removeListener(name, noop);
     } catch {

@@ -549,6 +549,26 @@ export const cases = [
     images: [],
     argv: c('sigraise 99', 'sigraise 65', 'sigraise 0', 'sigraise x', 'sigraise -1', 'sigraise 1k', 'sigraise 0x10000000000', 'help quit'),
   },
+  {
+    name: 'sigraise-int-next-command-never-runs',
+    description: 'SIGINT kills qemu-io inside sigraise (130): the write after it never reaches the image',
+    images: [D],
+    argv: ['-f', 'raw', ...c('read 0 512', 'sigraise 2', 'write -P 7 0 512', 'read 0 512'), 'd.raw'],
+    compareImages: ['d.raw'],
+  },
+  {
+    name: 'sigraise-int-stdin',
+    images: [D],
+    argv: ['-f', 'raw', 'd.raw'],
+    stdin: 'sigraise 2\nwrite -P 7 0 512\n',
+    compareImages: ['d.raw'],
+  },
+  {
+    name: 'sigraise-quit-and-abrt',
+    images: [D],
+    argv: ['-f', 'raw', ...c('sigraise 3', 'write -P 7 0 512'), 'd.raw'],
+    compareImages: ['d.raw'],
+  },
 
   // ------------------------------------------------------------------ breakpoints without blkdebug
   {
