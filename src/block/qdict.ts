@@ -127,9 +127,9 @@ export class OptionReader {
   takeSize(key: string): number | undefined {
     const s = this.takeString(key);
     if (s === undefined) return undefined;
-    const error = optionSizeError(key, s);
-    if (error) throw new QemuError(error);
-    return parseOptionSize(s);
+    const r = qemuStrtosz(s).value;
+    if (r < 0n) throw new QemuError(optionSizeError(key, s, r));
+    return Number(r);
   }
 
   takeBool(key: string): boolean | undefined {
@@ -162,27 +162,14 @@ export class OptionReader {
   }
 }
 
-/**
- * parse_option_size / qemu_strtosz with the default unit B: decimal, optional fraction with a
- * suffix, k/M/G/T/P/E (binary), or 0x hex without fraction. undefined on any error.
- */
-export function parseOptionSize(s: string): number | undefined {
-  const r = qemuStrtosz(s);
-  return r.value < 0n ? undefined : Number(r.value);
-}
-
-/** parse_option_size's refusal of value for parameter key (qemu_strtosz), or null when it is a size. */
-export function optionSizeError(key: string, value: string): string | null {
-  const r = qemuStrtosz(value).value;
+/** parse_option_size's message for a value qemu_strtosz refused with `r` (-ERANGE or -EINVAL). */
+function optionSizeError(key: string, value: string, r: bigint): string {
   if (r === BigInt(-ERANGE)) return `Value '${value}' is out of range for parameter '${key}'`;
-  if (r < 0n) {
-    return (
-      `Parameter '${key}' expects a non-negative number below 2^64\n` +
-      'Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n' +
-      'and exabytes, respectively.'
-    );
-  }
-  return null;
+  return (
+    `Parameter '${key}' expects a non-negative number below 2^64\n` +
+    'Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n' +
+    'and exabytes, respectively.'
+  );
 }
 
 /** qemu_strtou64(value, NULL, 0): decimal, 0x hex or 0 octal; a leading '-' wraps as strtoull does. */

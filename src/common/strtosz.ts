@@ -123,8 +123,11 @@ export interface StrtoszResult {
  * the number ends the argument. In qemu-io that is the rest of the command line, spaces made
  * NULs by breakline(); beyond it we assume zeroes.
  */
-export function qemuStrtosz(s: string, after = ''): StrtoszResult {
-  const at = (i: number): string => (i < s.length ? s[i] : i === s.length ? '\0' : (after[i - s.length - 1] ?? '\0'));
+export function qemuStrtosz(s: string, after: string | (() => string) = ''): StrtoszResult {
+  // `after` may be a function: it is wanted only by that rare parse, so callers build it lazily.
+  let rest: string | undefined;
+  const tail = (): string => (rest ??= typeof after === 'string' ? after : after());
+  const at = (i: number): string => (i < s.length ? s[i] : i === s.length ? '\0' : (tail()[i - s.length - 1] ?? '\0'));
   let warn = false;
   let retval = 0;
   let end = 0;
@@ -139,13 +142,14 @@ export function qemuStrtosz(s: string, after = ''): StrtoszResult {
     retval = -EINVAL;
     return finish();
   };
+  const outOfRange = (): StrtoszResult => {
+    retval = -ERANGE;
+    return finish();
+  };
   const dec = strtoCore(s, 10);
   if (dec.end === 0) return invalid();
   end = dec.end;
-  if (dec.overflow) {
-    retval = -ERANGE;
-    return finish();
-  }
+  if (dec.overflow) return outOfRange();
   if (s.slice(0, dec.end).includes('-')) return invalid();
   val = dec.value;
   let hex = false;
@@ -153,10 +157,7 @@ export function qemuStrtosz(s: string, after = ''): StrtoszResult {
     const h = strtoCore(s, 16);
     if (h.end === 0) return invalid();
     end = h.end;
-    if (h.overflow) {
-      retval = -ERANGE;
-      return finish();
-    }
+    if (h.overflow) return outOfRange();
     val = h.value;
     if (at(end) === '.') return invalid();
     hex = true;
@@ -187,10 +188,7 @@ export function qemuStrtosz(s: string, after = ''): StrtoszResult {
   } else {
     const fracPart = valf * mul;
     val = val * mul + (fracPart >> 64n) + ((fracPart >> 63n) & 1n);
-    if (val > UINT64_MAX) {
-      retval = -ERANGE;
-      return finish();
-    }
+    if (val > UINT64_MAX) return outOfRange();
   }
   retval = 0;
   return finish();

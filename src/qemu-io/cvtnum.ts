@@ -8,7 +8,7 @@ export { EINVAL, ERANGE, qemuStrtosz, strtol, type StrtoszResult };
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** cvtnum(): a size/offset >= 0 or -EINVAL/-ERANGE. */
-export function cvtnumBig(s: string, after = ''): StrtoszResult {
+export function cvtnumBig(s: string, after: string | (() => string) = ''): StrtoszResult {
   const r = qemuStrtosz(s, after);
   if (r.value > INT64_MAX) return { value: BigInt(-ERANGE), hexSuffixWarning: r.hexSuffixWarning };
   return r;

@@ -3,7 +3,7 @@
 
 import { openBlockBackend, QemuAbort, QemuError, BlockError, toErrno, strerror } from '../block/index';
 import type { BlockBackendApi, BlockHost, OpenRequest } from '../block/index';
-import { breakline, breaklineBuffer, type WordInBuffer } from './breakline';
+import { breakline, breaklineBuffer } from './breakline';
 import { CMD_FLAG_GLOBAL, CMD_NOFILE_OK, type CmdInfo } from './cmdinfo';
 import { cvtnumBig, cvtnumErrorText, EINVAL } from './cvtnum';
 import { HostTerminated, type QemuIoHost } from './qemu-io-host';
@@ -65,8 +65,8 @@ export class QemuIo {
   /** Start order of the aio requests not completed yet (see restartInFlight). */
   private readonly aioOrder = new Set<{ seq: number }>();
   private polling = 0;
-  /** The words of the command line being run, with the bytes that follow each in memory. */
-  private lineBuffer: WordInBuffer[] = [];
+  /** The command line being run (what qemu_strtosz may read past an argument's NUL). */
+  private line = '';
 
   constructor(
     readonly host: QemuIoHost,
@@ -84,7 +84,7 @@ export class QemuIo {
   async command(line: string): Promise<number> {
     const argv = breakline(line);
     if (argv.length === 0) return 0;
-    this.lineBuffer = breaklineBuffer(line);
+    this.line = line;
     const ct = this.findCommand(argv[0]);
     if (!ct) {
       this.out.printErr(`command "${argv[0]}" not found\n`);
@@ -140,7 +140,7 @@ export class QemuIo {
 
   /** cvtnum() keeping values above 2^53 exact. */
   cvtnumBig(arg: string): bigint {
-    const r = cvtnumBig(arg, this.bytesAfter(arg));
+    const r = cvtnumBig(arg, () => this.bytesAfter(arg));
     if (r.hexSuffixWarning) this.out.warnReport(`Using a multiplier suffix on hex numbers is deprecated: ${arg}`);
     return r.value;
   }
@@ -151,7 +151,8 @@ export class QemuIo {
    * words are alike; it matters only for the rare parse that reads past the NUL.
    */
   private bytesAfter(arg: string): string {
-    const hit = this.lineBuffer.find((w) => w.word === arg) ?? this.lineBuffer.find((w) => w.word.endsWith(arg));
+    const words = breaklineBuffer(this.line);
+    const hit = words.find((w) => w.word === arg) ?? words.find((w) => w.word.endsWith(arg));
     return hit?.after ?? '';
   }
 

@@ -3,7 +3,8 @@
 // (a bad one fails the open), and the clusters they take for the refcount comparison.
 import { QemuError } from '../../errors';
 import { type BitmapImage, bitmapListLoad, bitmapTableLoad, loadBitmap, parseBitmapsExt, type Qcow2Bitmap, tableEntryValid } from './bitmaps';
-import { align8, AUTOCLEAR_BITMAPS, be32, EXT_BITMAPS, EXT_END, type QcowHeader } from './format';
+import { align8, AUTOCLEAR_BITMAPS, be32, EXT_BITMAPS, type QcowHeader } from './format';
+import { readHeaderExtensions } from './header-extensions';
 
 type ReadFn = (offset: number, bytes: number) => Promise<Uint8Array>;
 
@@ -25,13 +26,8 @@ export interface BitmapsForCheck {
 export async function readBitmapsForCheck(read: ReadFn, h: QcowHeader): Promise<BitmapsForCheck> {
   const out: BitmapsForCheck = { bitmaps: null, warning: null, stale: null };
   const clusterSize = 2 ** h.clusterBits;
-  const end = h.backingFileOffset ? h.backingFileOffset : clusterSize;
   let data: Uint8Array | null = null;
-  for (let offset = h.headerLength; offset < end; ) {
-    const ext = await read(offset, 8);
-    const type = be32(ext, 0);
-    const len = be32(ext, 4);
-    if (offset + 8 > end || len > end - offset - 8 || type === EXT_END) break;
+  for (const { type, offset, len } of (await readHeaderExtensions(read, h)).list) {
     if (type === EXT_BITMAPS) {
       if (len !== 24) throw new QemuError('bitmaps_ext: Invalid extension length');
       if (h.version < 3 || !(h.autoclearFeatures & AUTOCLEAR_BITMAPS)) {
@@ -45,16 +41,10 @@ export async function readBitmapsForCheck(read: ReadFn, h: QcowHeader): Promise<
         data = await read(offset + 8, len);
       }
     }
-    offset += 8 + align8(len);
   }
   if (!data) return out;
   const ext = parseBitmapsExt(data, clusterSize);
-  const img: BitmapImage = {
-    clusterSize,
-    size: h.size,
-    nbBitmaps: ext.nbBitmaps,
-    file: { preadv: async (offset, bytes, buf) => buf.set((await read(offset, bytes)).subarray(0, bytes)) },
-  };
+  const img = imageOver(read, clusterSize, h.size, ext.nbBitmaps);
   const list = await bitmapListLoad(img, ext.directoryOffset, ext.directorySize);
   for (const bm of list) await loadBitmap(img, bm);
   out.bitmaps = { directoryOffset: ext.directoryOffset, directorySize: ext.directorySize, list };
@@ -72,19 +62,19 @@ export async function countBitmapRefcounts(
   inc: (offset: number, size: number) => void,
 ): Promise<boolean> {
   inc(bitmaps.directoryOffset, bitmaps.directorySize);
+  const img = imageOver(read, clusterSize, 0, 0);
   for (const bm of bitmaps.list) {
     inc(bm.tableOffset, bm.tableSize * 8);
     const raw = await read(bm.tableOffset, bm.tableSize * 8);
     for (let i = 0; i < bm.tableSize; i++) {
       if (!tableEntryValid(be32(raw, i * 8), be32(raw, i * 8 + 4), clusterSize)) return false;
     }
-    const img: BitmapImage = {
-      clusterSize,
-      size: 0,
-      nbBitmaps: 0,
-      file: { preadv: async (offset, bytes, buf) => buf.set((await read(offset, bytes)).subarray(0, bytes)) },
-    };
     for (const offset of await bitmapTableLoad(img, bm)) if (offset > 0) inc(offset, clusterSize);
   }
   return true;
+}
+
+/** The bitmap loaders' view of an image whose bytes `img check` reads itself. */
+function imageOver(read: ReadFn, clusterSize: number, size: number, nbBitmaps: number): BitmapImage {
+  return { clusterSize, size, nbBitmaps, file: { preadv: async (offset, bytes, buf) => buf.set((await read(offset, bytes)).subarray(0, bytes)) } };
 }

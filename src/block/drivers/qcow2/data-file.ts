@@ -11,7 +11,8 @@ import { QemuError } from '../../errors';
 import type { BlockNode } from '../../node';
 import type { OpenContext } from '../../open-context';
 import type { QDict } from '../../qdict';
-import { align8, be32, type ClusterType, EXT_DATA_FILE, EXT_END, type QcowHeader } from './format';
+import { type ClusterType, EXT_DATA_FILE, type QcowHeader } from './format';
+import { readHeaderExtensions } from './header-extensions';
 import type { DiscardType, Qcow2State } from './state';
 
 /** Whether the options name a data-file child (a node reference or `data-file.*` keys). */
@@ -85,18 +86,10 @@ export function dataFileInfo(s: Qcow2State): Array<[string, string]> {
  * fails with "Header extension too large").
  */
 export async function findDataFileName(read: (offset: number, bytes: number) => Promise<Uint8Array>, h: QcowHeader): Promise<string | null | false> {
-  const clusterSize = 2 ** h.clusterBits;
-  const end = h.backingFileOffset ? h.backingFileOffset : clusterSize;
+  const { list, malformed } = await readHeaderExtensions(read, h);
+  if (malformed) return false;
+  // As in QEMU, a later data file extension replaces an earlier one.
   let name: string | null = null;
-  for (let offset = h.headerLength; offset < end; ) {
-    const ext = await read(offset, 8);
-    const type = be32(ext, 0);
-    const len = be32(ext, 4);
-    offset += 8;
-    if (offset > end || len > end - offset) return false;
-    if (type === EXT_END) break;
-    if (type === EXT_DATA_FILE) name = dataFileName(await read(offset, len));
-    offset += align8(len);
-  }
+  for (const e of list) if (e.type === EXT_DATA_FILE) name = dataFileName(await read(e.offset + 8, e.len));
   return name;
 }
