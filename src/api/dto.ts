@@ -272,6 +272,9 @@ export interface WorkspaceStepRun {
   /** The command line (or `break EVENT TAG`) as the console shows it. */
   line: string;
   result: WorkspaceStepResult;
+  /** What its command printed, per stream (empty for a breakpoint). */
+  stdout: string;
+  stderr: string;
 }
 
 export interface WorkspaceStepRequest {

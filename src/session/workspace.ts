@@ -179,10 +179,9 @@ export class WorkspaceRunner {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.chain.then(() => {
-      this.progress.autoRun = false;
-      return fn();
-    });
+    // Asked for: the UI of another window must not start the steps at first sight as well.
+    this.progress.autoRun = false;
+    const p = this.chain.then(fn);
     this.chain = p.catch(() => undefined);
     return p;
   }
@@ -202,6 +201,7 @@ export class WorkspaceRunner {
     const line = stepLine(step);
     this.set(index, { state: 'running' });
     let result: WorkspaceStepResult;
+    const printed = { stdout: '', stderr: '' };
     try {
       const before = this.observe();
       let rc: number | null = null;
@@ -210,6 +210,8 @@ export class WorkspaceRunner {
         const r = await this.host.run(step.run);
         rc = r.rc;
         output = r.stdout + r.stderr;
+        printed.stdout = r.stdout;
+        printed.stderr = r.stderr;
       } else {
         this.host.addBreakpoint(step.breakpoint.event, step.breakpoint.tag);
       }
@@ -222,7 +224,7 @@ export class WorkspaceRunner {
       result = { state: 'failed', reason: e instanceof Error ? e.message : String(e) };
     }
     this.set(index, result);
-    return { index, line, result };
+    return { index, line, result, ...printed };
   }
 
   private async waitFor(done: () => boolean): Promise<void> {
