@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { DEMO_CORRUPT_SECTORS } from '../../src/host/demo-workspace';
-import { expect, test } from './guard';
+import { expect as guardExpect, test } from './guard';
 import { E2E_TOKEN, PROJECT_ROOT, screenshotPath } from './project';
 
 // Not 4190 (E2E_PORT + 17): fetch and chromium refuse that one (ManageSieve, on the "bad ports" list).
@@ -15,6 +15,9 @@ const PORT = Number(process.env.E2E_PORT ?? 4173) + 11;
 const BASE = `http://127.0.0.1:${PORT}`;
 const URL = `${BASE}/?token=${E2E_TOKEN}`;
 let server: ChildProcess | null = null;
+
+// Planting the demo's images and running its steps takes a few seconds on a loaded machine.
+const expect = guardExpect.configure({ timeout: 15_000 });
 
 test.beforeAll(async () => {
   server = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'blkstudio'), 'web', '--port', String(PORT)], {
@@ -50,10 +53,8 @@ const mismatches = (page: Page) => page.getByRole('region', { name: 'Sector diff
 const parked = (page: Page) => page.getByRole('region', { name: 'Suspended requests' }).getByRole('table', { name: 'Parked requests' });
 
 /** The marks of the seven steps, in order ('done', 'failed', 'pending', 'running'). */
-async function marks(page: Page): Promise<string[]> {
-  const out: string[] = [];
-  for (const li of await steps(page).all()) out.push((await li.getAttribute('data-state')) ?? '');
-  return out;
+function marks(page: Page): Promise<string[]> {
+  return steps(page).evaluateAll((items) => items.map((li) => li.getAttribute('data-state') ?? ''));
 }
 
 const ALL_DONE = Array<string>(7).fill('done');

@@ -80,7 +80,10 @@ export function WorkspaceBanner(_props: { run?: (line: string) => Promise<void> 
         setStatus('Planting fresh images and rules…');
         const fresh = await api.resetWorkspace();
         append('info', `demo run ${fresh.progress?.run ?? ''}: reference.raw, test.qcow2 and demo.cfg planted afresh; the stack is open again`);
-        if (!thenRun) return `Restored: fresh images and rules (run ${fresh.progress?.run ?? ''}). Click a step to run it.`;
+        if (!thenRun) {
+          useSessionStore.getState().setSnapshot(await api.snapshot());
+          return `Restored: fresh images and rules (run ${fresh.progress?.run ?? ''}). Click a step to run it.`;
+        }
         setStatus('Running the steps…');
         const runs = await api.runWorkspaceSteps();
         echoRuns(runs, append);
