@@ -139,7 +139,7 @@ export class Session {
       ? new WorkspaceRunner(options.workspace, {
           run: (line) => this.run(line),
           addBreakpoint: (event, tag) => this.addBreakpoint(event, tag),
-          snapshot: () => ({ blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, this.now(), (r) => this.parkedAt.get(r))) }),
+          snapshot: () => this.snapshot(),
           mismatches: () => (this.diffs.snapshot().length > 0 ? this.diffs.listMismatches() : []),
           changed: () => this.emit({ type: 'workspace-changed', at: this.now() }),
           timer: options.timer,
