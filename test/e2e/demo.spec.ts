@@ -90,6 +90,10 @@ test('the demo runs at first sight, each check mark verified, and the sector dif
   await expect(log).toContainText('blkverify: write offset=9437184 bytes=65536 return value mismatch -5 != 0');
   await expect(parked(page)).toContainText('demo');
   await expectPlantedMismatches(page);
+  // Going to the first mismatch shows the planted bytes in the test image's column.
+  const hex = page.getByRole('region', { name: 'Sector diff' }).getByRole('group', { name: 'Hex rows' });
+  await mismatches(page).nth(0).getByRole('button').click();
+  await expect(hex).toContainText('c0rrupt');
 
   // The test side reads again (the injected error was `once`): comparing the whole image finds
   // the planted sectors, not an image that fails every read.
