@@ -25,6 +25,7 @@ import type {
   TagRequest,
   VerifyMismatchDto,
 } from './dto';
+import type { ClearMemoryRequest, EventHistoryPage, EventHistoryRequest, RulesTextDto, SaveDraftRequest, TranscriptDto } from './dto';
 import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
@@ -49,6 +50,11 @@ export interface ApiRequests {
   cancelDiff: [DiffIdRequest];
   createImage: [CreateImageRequest];
   cancelJob: [JobIdRequest];
+  consoleTranscript: [];
+  eventHistory: [] | [EventHistoryRequest];
+  rulesText: [] | [NodeRequest];
+  saveRulesDraft: [SaveDraftRequest];
+  clearMemory: [] | [ClearMemoryRequest];
 }
 
 /** Resolved value of each call. */
@@ -84,6 +90,16 @@ export interface ApiResponses {
   createImage: JobStarted;
   /** Stop a running job (it ends with job-done `cancelled`; a half-made image is removed). */
   cancelJob: boolean;
+  /** The console transcript the session keeps (commands and their output, oldest first). */
+  consoleTranscript: TranscriptDto;
+  /** A page of the session's recent events, for a window that connects later. */
+  eventHistory: EventHistoryPage;
+  /** The rule text as written and applied (a blkdebug node, default the topmost) and the unapplied draft. */
+  rulesText: RulesTextDto;
+  /** Keep the editor's unapplied rule text in the session (null drops it). */
+  saveRulesDraft: null;
+  /** Forget the transcript, the event history and/or the draft. */
+  clearMemory: null;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

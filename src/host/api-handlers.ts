@@ -51,5 +51,16 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
     cancelDiff: (req) => session.cancelDiff(req.diffId),
     createImage: (req) => session.createImage(req),
     cancelJob: (req) => session.cancelJob(req.jobId),
+    consoleTranscript: () => session.consoleTranscript(),
+    eventHistory: (...args) => session.eventHistory(args[0] ?? {}),
+    rulesText: (...args) => session.rulesText(args[0]?.node),
+    saveRulesDraft: (req) => {
+      session.saveRulesDraft(req.text);
+      return null;
+    },
+    clearMemory: (...args) => {
+      session.clearMemory(args[0] ?? {});
+      return null;
+    },
   };
 }
