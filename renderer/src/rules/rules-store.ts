@@ -78,7 +78,7 @@ export const useRulesStore = create<RulesState>()((set, get) => ({
     set((s) => ({ appliedText: appliedText ?? s.appliedText, applyDiagnostics, applyError })),
   select: (selectedLine) => set((s) => ({ selectedLine, selectionSeq: s.selectionSeq + 1 })),
   setEditListener: (editListener) => set({ editListener }),
-  setDraft: (draft, restored) => set((s) => ({ draft, draftRestored: restored ?? (draft === 'none' ? false : s.draftRestored) })),
+  setDraft: (draft, restored) => set((s) => ({ draft, draftRestored: restored ?? (draft === 'kept' ? s.draftRestored : false) })),
 }));
 
 /** The parse of the current text, or null while it is being parsed. */

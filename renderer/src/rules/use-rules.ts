@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BlkstudioApi, RulesTextDto } from '../../../src/api';
 import { useApi } from '../api-context';
 import { useSessionStore } from '../session-store';
+import { draftOf } from './draft';
 import { useRulesStore } from './rules-store';
 
 /** How long typing must pause before the text is parsed again. */
@@ -22,12 +23,6 @@ let ownApplies = 0;
 
 /** The draft this window last had the session keep (null: none). */
 let savedDraft: string | null = null;
-
-/** The text to keep as a draft: the editor's text while it differs from what the session runs. */
-export function draftOf(text: string, appliedText: string | null): string | null {
-  const modified = appliedText === null ? text.trim() !== '' : text !== appliedText;
-  return modified ? text : null;
-}
 
 export async function applyRuleText(api: BlkstudioApi, resetState = false): Promise<boolean> {
   const { text, setApplied } = useRulesStore.getState();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventBatch, EventHistoryPage, EventHistoryRequest, SessionEvent, TranscriptDto } from '../../../../src/api';
 import { transcriptLines } from '../../../../renderer/src/console/transcript';
 import { BatchGate, fetchEventHistory } from '../../../../renderer/src/events/history-restore';
-import { draftOf } from '../../../../renderer/src/rules/use-rules';
+import { draftOf } from '../../../../renderer/src/rules/draft';
 import { EventHistory } from '../../../../src/session/event-history';
 
 const ev = (at: number): SessionEvent => ({ type: 'debug-event', at, node: 'n', event: 'write_aio' });
@@ -20,7 +20,7 @@ describe('restoring a window from the session', () => {
       },
     };
     const got = await fetchEventHistory(api);
-    expect(got.events.map((e) => e.at)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(got.events.map((e) => ('at' in e ? e.at : null))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(got.batchSeq).toBe(25);
     expect(asked.map((r) => r?.after)).toEqual([0, 10, 20]);
   });
