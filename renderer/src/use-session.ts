@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo } from 'react';
 import type { BlkstudioApi, EventBatch, SessionEvent } from '../../src/api';
 import { transcriptLines, PROMPT } from './console/transcript';
 import { logEvents } from './events/event-log';
-import { BatchGate, fetchEventHistory } from './events/history-restore';
+import { BatchGate, fetchEventHistory, replayable } from './events/history-restore';
 import { useSessionStore } from './session-store';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -80,7 +80,7 @@ export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<
         const [transcript, history] = await Promise.all([api.consoleTranscript(), fetchEventHistory(api)]);
         if (!live) return;
         useSessionStore.getState().setLines(transcriptLines(transcript));
-        logEvents(history.events);
+        logEvents(replayable(history.events));
         transcriptCut = transcript.batchSeq;
         historyCut = history.batchSeq;
       } catch {

@@ -1,7 +1,8 @@
 // The session's recent events, as its batches delivered them (after coalescing), in a ring of
 // fixed capacity: what a window that connects later (a reload, a second window) fetches so its
 // timeline and "last writes" show the same history. Console output lives in the transcript, and
-// the progress of diffs and jobs belongs to whoever started them, so those are not kept.
+// the progress of diffs and jobs belongs to whoever started them, so those are not kept; nor are
+// the buffers of blkverify mismatches (listMismatches and readMismatch have them).
 import { EVENT_HISTORY_PAGE, type EventHistoryPage, type EventHistoryRequest } from '../api/dto';
 import type { EventBatch, SessionEvent } from './events';
 
@@ -29,7 +30,8 @@ export class EventHistory {
   record(batch: EventBatch): void {
     for (const e of batch.events) {
       if (!keptInHistory(e)) continue;
-      this.ring[this.next % this.capacity] = e;
+      // A mismatch's buffers (up to 8 KiB of base64) stay with blkverify (readMismatch), not here.
+      this.ring[this.next % this.capacity] = e.type === 'verify-mismatch' && e.mismatch.window ? { ...e, mismatch: { ...e.mismatch, window: null } } : e;
       this.next++;
     }
     this.oldest = Math.max(this.oldest, this.next - this.capacity);

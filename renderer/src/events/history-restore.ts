@@ -22,6 +22,23 @@ export async function fetchEventHistory(api: Pick<BlkstudioApi, 'eventHistory'>)
   }
 }
 
+/**
+ * The history as a window replays it: blkverify mismatches recorded before the newest image was
+ * opened are left out, since the mismatch lists key them by node and id, which restart with a
+ * new image (the timeline still has every other event of the earlier image).
+ */
+export function replayable(events: readonly SessionEvent[]): SessionEvent[] {
+  let opened = -1;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'graph-changed' && e.open) {
+      opened = i;
+      break;
+    }
+  }
+  return opened <= 0 ? [...events] : events.filter((e, i) => i >= opened || e.type !== 'verify-mismatch');
+}
+
 /** Holds the stream's batches back until the restored state is in, then lets them through. */
 export class BatchGate {
   private held: EventBatch[] | null = [];

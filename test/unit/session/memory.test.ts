@@ -157,9 +157,14 @@ describe('the event history', () => {
     expect(h.page({ after: 7 })).toMatchObject({ events: [], to: 7, dropped: 0 });
     h.clear();
     expect(h.page()).toMatchObject({ events: [], last: 7, dropped: 7 });
-    expect(h.page({ after: 7 })).toMatchObject({ events: [], last: 7, dropped: 0 });
-    h.record(batch(4, [ev(8)]));
-    expect(h.page({ after: 7 })).toMatchObject({ events: [ev(8)], from: 8, to: 8 });
+    const window = { aNode: 'r', bNode: 't', offset: 0, bytes: 512, a: 'AA==', b: 'AQ==', aErrno: 0, bErrno: 0 };
+    const mismatch: SessionEvent = { type: 'verify-mismatch', at: 9, mismatch: { node: 'v', id: 1, kind: 'contents', op: 'read', offset: 0, bytes: 512, firstMismatch: 0, testErrno: 0, rawErrno: 0, message: 'm', sectors: [{ offset: 0, bytes: 512 }], window } };
+    h.record(batch(5, [mismatch]));
+    expect(h.page({ after: 7 }).events).toEqual([{ ...mismatch, mismatch: { ...mismatch.mismatch, window: null } }]);
+    h.clear();
+    expect(h.page({ after: 8 })).toMatchObject({ events: [], last: 8, dropped: 0 });
+    h.record(batch(6, [ev(10)]));
+    expect(h.page({ after: 8 })).toMatchObject({ events: [ev(10)], from: 9, to: 9 });
   });
 
   it('holds what a session delivered, also while no window listens', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBatch, EventHistoryPage, EventHistoryRequest, SessionEvent, TranscriptDto } from '../../../../src/api';
 import { transcriptLines } from '../../../../renderer/src/console/transcript';
-import { BatchGate, fetchEventHistory } from '../../../../renderer/src/events/history-restore';
+import { BatchGate, fetchEventHistory, replayable } from '../../../../renderer/src/events/history-restore';
 import { draftOf } from '../../../../renderer/src/rules/draft';
 import { EventHistory } from '../../../../src/session/event-history';
 
@@ -23,6 +23,18 @@ describe('restoring a window from the session', () => {
     expect(got.events.map((e) => ('at' in e ? e.at : null))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(got.batchSeq).toBe(25);
     expect(asked.map((r) => r?.after)).toEqual([0, 10, 20]);
+  });
+
+  it('replays the mismatches of the image open now only', () => {
+    const mismatch = (id: number): SessionEvent => ({
+      type: 'verify-mismatch',
+      at: id,
+      mismatch: { node: 'v', id, kind: 'contents', op: 'read', offset: 0, bytes: 512, firstMismatch: 0, testErrno: 0, rawErrno: 0, message: 'm', sectors: [], window: null },
+    });
+    const open = (at: number): SessionEvent => ({ type: 'graph-changed', at, open: true });
+    const events = [open(0), mismatch(1), ev(2), { type: 'graph-changed', at: 3, open: false } as SessionEvent, open(4), mismatch(1)];
+    expect(replayable(events)).toEqual([open(0), ev(2), events[3], open(4), mismatch(1)]);
+    expect(replayable([mismatch(1), ev(2)])).toEqual([mismatch(1), ev(2)]);
   });
 
   it('holds the stream back until the history is in, then lets it all through in order', () => {
