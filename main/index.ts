@@ -94,7 +94,8 @@ function startApp(): void {
       quit: () => app.quit(),
       exportRules: () => {
         try {
-          return engine.exportRules();
+          // The text as the user wrote and applied it (or the rule file opened), else the engine's rendering.
+          return engine.rulesText().applied ?? engine.exportRules();
         } catch {
           return null; // no blkdebug node in the open image
         }

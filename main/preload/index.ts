@@ -29,6 +29,11 @@ const api: BridgeApi = {
   resetWorkspace: () => ipcRenderer.invoke(CHANNELS.resetWorkspace),
   runWorkspaceStep: (req) => ipcRenderer.invoke(CHANNELS.runWorkspaceStep, req),
   runWorkspaceSteps: () => ipcRenderer.invoke(CHANNELS.runWorkspaceSteps),
+  consoleTranscript: () => ipcRenderer.invoke(CHANNELS.consoleTranscript),
+  eventHistory: (...args) => ipcRenderer.invoke(CHANNELS.eventHistory, ...args),
+  rulesText: (...args) => ipcRenderer.invoke(CHANNELS.rulesText, ...args),
+  saveRulesDraft: (req) => ipcRenderer.invoke(CHANNELS.saveRulesDraft, req),
+  clearMemory: (...args) => ipcRenderer.invoke(CHANNELS.clearMemory, ...args),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

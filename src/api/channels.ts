@@ -23,6 +23,11 @@ export const CHANNELS = {
   resetWorkspace: 'workspace:reset',
   runWorkspaceStep: 'workspace:run-step',
   runWorkspaceSteps: 'workspace:run-steps',
+  consoleTranscript: 'session:console-transcript',
+  eventHistory: 'session:event-history',
+  rulesText: 'session:rules-text',
+  saveRulesDraft: 'session:save-rules-draft',
+  clearMemory: 'session:clear-memory',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

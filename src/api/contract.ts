@@ -28,6 +28,7 @@ import type {
   WorkspaceStepRequest,
   WorkspaceStepRun,
 } from './dto';
+import type { ClearMemoryRequest, EventHistoryPage, EventHistoryRequest, RulesTextDto, SaveDraftRequest, TranscriptDto } from './dto';
 import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
@@ -55,6 +56,11 @@ export interface ApiRequests {
   resetWorkspace: [];
   runWorkspaceStep: [WorkspaceStepRequest];
   runWorkspaceSteps: [];
+  consoleTranscript: [];
+  eventHistory: [] | [EventHistoryRequest];
+  rulesText: [] | [NodeRequest];
+  saveRulesDraft: [SaveDraftRequest];
+  clearMemory: [] | [ClearMemoryRequest];
 }
 
 /** Resolved value of each call. */
@@ -99,6 +105,16 @@ export interface ApiResponses {
   runWorkspaceStep: WorkspaceStepRun[];
   /** Run every step not done yet, in order; a step whose prerequisite failed stays pending. */
   runWorkspaceSteps: WorkspaceStepRun[];
+  /** The console transcript the session keeps (commands and their output, oldest first). */
+  consoleTranscript: TranscriptDto;
+  /** A page of the session's recent events, for a window that connects later. */
+  eventHistory: EventHistoryPage;
+  /** The rule text as written and applied (a blkdebug node, default the topmost) and the unapplied draft. */
+  rulesText: RulesTextDto;
+  /** Keep the editor's unapplied rule text in the session (null drops it). */
+  saveRulesDraft: null;
+  /** Forget the transcript, the event history and/or the draft. */
+  clearMemory: null;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

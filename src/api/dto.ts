@@ -1,4 +1,5 @@
 // Data that crosses the process boundary: plain JSON, no classes, no functions.
+import type { SessionEvent } from './events';
 
 export interface EngineInfo {
   /** Block drivers the engine can open, by QEMU driver name. */
@@ -317,4 +318,81 @@ export interface JobStarted {
 
 export interface JobIdRequest {
   jobId: number;
+}
+
+// ---- the session's memory (what a reloaded or a second window gets back) -----------------------
+
+/** One piece of the console transcript: a command line typed, or what qemu-io printed. */
+export interface TranscriptEntry {
+  /** 1, 2, 3 ... per session, never reused. */
+  id: number;
+  kind: 'input' | 'stdout' | 'stderr';
+  /** input: the command line as run; output: the text as printed (may hold several lines). */
+  text: string;
+  /** Session clock (ms). */
+  at: number;
+}
+
+/** The console transcript the session keeps (the newest, within its caps), oldest first. */
+export interface TranscriptDto {
+  entries: TranscriptEntry[];
+  /** Entries dropped at the front to stay within the caps (or cleared) since the session began. */
+  omitted: number;
+  /**
+   * The newest event batch whose console events are in `entries`: console events of later
+   * batches are not, so a window appends those from the stream.
+   */
+  batchSeq: number;
+}
+
+export interface EventHistoryRequest {
+  /** Return events with a history index above this (default 0: from the oldest kept). */
+  after?: number;
+  /** At most this many (default and maximum EVENT_HISTORY_PAGE). */
+  limit?: number;
+}
+
+/** The largest page eventHistory returns. */
+export const EVENT_HISTORY_PAGE = 10_000;
+
+/** A page of the session's recent events (the ones the timeline and "last writes" read). */
+export interface EventHistoryPage {
+  /** The events, oldest first; they are indexed first..last in the session's history. */
+  events: SessionEvent[];
+  /** The index of events[0] (when there are any). */
+  from: number;
+  /** The index of the last event returned (== `after` when none). */
+  to: number;
+  /** The newest index the history holds now: when `to` < `last`, ask again with after: to. */
+  last: number;
+  /** Events between `after` and `from` the history no longer holds. */
+  dropped: number;
+  /** The newest event batch fully in the history: batches up to it are in these pages. */
+  batchSeq: number;
+}
+
+/** The rule text of a blkdebug node as the user wrote and applied it, and unapplied edits. */
+export interface RulesTextDto {
+  /** The blkdebug node (null: the image has none). */
+  node: string | null;
+  /** The text last applied (or the rule file the node was opened with); null: not known. */
+  applied: string | null;
+  /** Where `applied` came from. */
+  origin: 'apply' | 'config-file' | null;
+  /** The editor's unapplied text, kept for any window of the session; null: none. */
+  draft: string | null;
+  /** Session clock (ms) when the draft was saved. */
+  draftAt: number | null;
+}
+
+export interface SaveDraftRequest {
+  /** The editor's text; null (or the applied text) drops the draft. */
+  text: string | null;
+}
+
+export interface ClearMemoryRequest {
+  /** Default: everything not named false. */
+  transcript?: boolean;
+  events?: boolean;
+  draft?: boolean;
 }

@@ -26,12 +26,16 @@ import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
 import type { CreateImageRequest, JobStarted, WorkspaceInfo, WorkspaceStepRun } from '../api/dto';
 import type { DiffRequest, DiffStarted, ImageCheck, MismatchRequest, RuleLint, RunResult, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
-import type { BatchListener, InFlightRequest, SessionEvent } from './events';
+import type { BatchListener, EventBatch, InFlightRequest, SessionEvent } from './events';
 import { Jobs } from './jobs';
 import { SectorDiffs } from './sector-diffs';
 import { SessionError } from './session-error';
-import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
+import { snapshotEngine, snapshotNode, type SessionSnapshot, type SnapshotNode } from './snapshot';
 import { decodeUtf8 } from './utf8';
+import { EventHistory } from './event-history';
+import { RuleTextMemory } from './rule-text-memory';
+import { Transcript, type TranscriptLimits } from './transcript';
+import type { ClearMemoryRequest, EventHistoryPage, EventHistoryRequest, RulesTextDto, TranscriptDto } from '../api/dto';
 import { binaryStringToBytes } from '../common/binary-string';
 import { WorkspaceRunner } from './workspace';
 
@@ -51,6 +55,8 @@ export interface SessionOptions extends SessionEnv {
    * it again: what resetWorkspace calls. Absent: the workspace cannot be reset.
    */
   replantWorkspace?: () => Promise<OpenSpec>;
+  /** What the session remembers for windows that connect later (a reload, a second window). */
+  memory?: { events?: number; transcript?: TranscriptLimits };
 }
 
 /** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
@@ -97,6 +103,9 @@ const TAIL_BYTES = 4096;
  */
 export const CONSOLE_OUTPUT_CAP = 1024 * 1024;
 
+/** A rule file larger than this (the contract's limit on rule text) is not kept as the rule text. */
+const RULE_FILE_MAX_BYTES = 512 * 1024;
+
 export class Session {
   private io: QemuIo;
   private readonly console: ConsoleHost;
@@ -119,6 +128,12 @@ export class Session {
   private workspaceBlk: BlockBackendApi | null = null;
   /** The workspace's run: which steps ran and what each verifiably did. */
   private readonly workspaceRun: WorkspaceRunner | null;
+  /** The session's memory: console transcript, recent events, the rule text as written. */
+  private readonly transcript: Transcript;
+  private readonly history: EventHistory;
+  private readonly ruleText = new RuleTextMemory();
+  /** The rule files of the image just opened, being read (rememberConfigFile). */
+  private configReads: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly blockHost: BlockHost,
@@ -133,6 +148,9 @@ export class Session {
     );
     this.jobs = new Jobs((e) => this.emit(e), () => this.now());
     this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now(), blockHost.bytesEqual?.bind(blockHost));
+    this.transcript = new Transcript(options.memory?.transcript);
+    this.history = new EventHistory(options.memory?.events);
+    this.batcher.subscribe((batch) => this.remember(batch));
     this.io = this.newInterpreter();
     this.startIdle();
     this.workspaceRun = options.workspace
@@ -196,7 +214,10 @@ export class Session {
   run(line: string): Promise<RunResult> {
     return this.enqueue(async () => {
       const text = line.endsWith('\n') ? line.slice(0, -1) : line;
-      return this.captured(async () => {
+      // Console output still waiting for its batch printed before this command: it goes first.
+      this.batcher.flushNow();
+      this.transcript.add('input', text, this.now());
+      const result = await this.captured(async () => {
         const rc = await this.io.command(utf8ToBinaryString(text));
         if (this.io.quit) {
           // qemu-io's exit path: wait for every request, close the image. The session lives on.
@@ -206,6 +227,9 @@ export class Session {
         }
         return rc;
       });
+      this.transcript.add('stdout', result.stdout, this.now());
+      this.transcript.add('stderr', result.stderr, this.now());
+      return result;
     });
   }
 
@@ -221,6 +245,7 @@ export class Session {
       if (result.rc !== 0) {
         throw Object.assign(new SessionError('OPEN_FAILED', result.stderr.trim() || 'cannot open the image'), { output: result });
       }
+      await this.configReads;
       return result;
     });
   }
@@ -399,6 +424,35 @@ export class Session {
       },
     };
     this.emit({ type: 'graph-changed', at: this.now(), open: true });
+    this.configReads = Promise.all(findBlkdebugEngines(blk.root).map(({ node, engine }) => this.rememberConfigFile(blk.root, node, engine))).then(() => undefined);
+  }
+
+  /**
+   * A blkdebug node opened with a rule file (`blkdebug:rules.cfg:disk`): that file, as written,
+   * is the rule text, as long as it still says what the engine loaded (every rule from the file
+   * at a section of its kind at its line, none from options).
+   */
+  private async rememberConfigFile(root: SnapshotNode, nodeName: string, engine: BlkdebugEngine): Promise<void> {
+    const find = (n: SnapshotNode): SnapshotNode | null => (n.nodeName === nodeName ? n : n.children.reduce<SnapshotNode | null>((hit, c) => hit ?? find(c.node), null));
+    const config = find(root)?.openOptions.get('config');
+    if (typeof config !== 'string' || config === '') return;
+    let text: string;
+    try {
+      const bytes = await this.blockHost.readFile(config);
+      if (bytes.length > RULE_FILE_MAX_BYTES) return;
+      text = decodeUtf8(bytes);
+    } catch {
+      return;
+    }
+    if (this.ruleText.appliedOf(engine)) return;
+    const rules = engine.listRules().filter((r) => r.kind !== 'suspend');
+    if (rules.some((r) => r.source.origin !== 'config' || r.source.line === undefined)) return;
+    const { diagnostics, sections } = outlineRuleFile(text);
+    if (diagnostics.length > 0) return;
+    const rulesections = sections.filter((s) => s.group === 'inject-error' || s.group === 'set-state');
+    if (rulesections.length !== rules.length) return;
+    const at = new Map(rulesections.map((s) => [s.line, s.group]));
+    if (rules.every((r) => at.get(r.source.line!) === r.kind)) this.ruleText.setApplied(engine, text, 'config-file');
   }
 
   private onTrace(ev: TraceEvent): void {
@@ -479,7 +533,9 @@ export class Session {
    */
   applyRules(node: string | undefined, text: string, options: ApplyRulesOptions = {}): ConfigDiagnostic[] {
     const [{ engine }] = this.requireEngines(node);
-    return loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+    const diagnostics = loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+    if (diagnostics.length === 0) this.ruleText.setApplied(engine, text);
+    return diagnostics;
   }
 
   /**
@@ -683,6 +739,50 @@ export class Session {
       throw new SessionError('BAD_REQUEST', "the workspace's image is not open any more: reset the workspace (Run the demo again) to open it");
     }
     return runner;
+  }
+
+  // ---- the session's memory ------------------------------------------------------------------------
+
+  /** A delivered batch: its events into the history, its console output into the transcript. */
+  private remember(batch: EventBatch): void {
+    this.history.record(batch);
+    for (const e of batch.events) if (e.type === 'console') this.transcript.add(e.stream, e.text, e.at);
+  }
+
+  /** The console transcript: each command run and what it printed, output between commands. */
+  consoleTranscript(): TranscriptDto {
+    return this.transcript.list(this.batcher.lastSeq);
+  }
+
+  /** A page of the recent events (oldest first), for a window that connects later. */
+  eventHistory(req: EventHistoryRequest = {}): EventHistoryPage {
+    return this.history.page(req);
+  }
+
+  /**
+   * The rule text of a blkdebug node (default the topmost) as last applied, or the rule file it
+   * was opened with, and the editor's unapplied draft. Needs no blkdebug node (the draft alone).
+   */
+  rulesText(node?: string): RulesTextDto {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const found = this.engines(node)[0];
+    if (!found && node !== undefined) throw new SessionError('NO_BLKDEBUG', `no blkdebug node named '${node}'`);
+    return this.ruleText.describe(found?.node ?? null, found?.engine ?? null);
+  }
+
+  /** Keep the editor's unapplied text in the session (null: there is none any more). */
+  saveRulesDraft(text: string | null): void {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const found = this.engines()[0];
+    this.ruleText.saveDraft(text, this.now(), found ? (this.ruleText.appliedOf(found.engine)?.text ?? null) : null);
+  }
+
+  /** Forget the transcript, the event history and/or the draft (each unless named false). */
+  clearMemory(req: ClearMemoryRequest = {}): void {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    if (req.transcript !== false) this.transcript.clear();
+    if (req.events !== false) this.history.clear();
+    if (req.draft !== false) this.ruleText.clearDraft();
   }
 
   // ---- state -------------------------------------------------------------------------------------
