@@ -64,6 +64,8 @@ test('the hint says how to leave the editor, and Esc then Tab, Ctrl+M or the tog
   await expect.poll(() => editorText(page)).toBe('[inject-error]\n    event = "wirte_aio"');
   await page.keyboard.press('ControlOrMeta+z');
   await expect.poll(() => editorText(page)).toBe(TYPO);
+  // The engine has parsed the text again (the problem is at 2:10 once more).
+  await expect(problem).toBeVisible();
 
   // Esc then Tab: on to the next control, the problem below the editor; the text is unchanged.
   await page.keyboard.press('Escape');
@@ -86,6 +88,8 @@ test('the hint says how to leave the editor, and Esc then Tab, Ctrl+M or the tog
   await expect.poll(() => editorText(page)).not.toBe(TYPO);
   await page.keyboard.press('ControlOrMeta+z');
   await expect.poll(() => editorText(page)).toBe(TYPO);
+  // The engine has parsed the text again (the problem is at 2:10 once more).
+  await expect(problem).toBeVisible();
 
   // Shift+Tab after Esc goes back to the hint's toggle, before the editor.
   await page.keyboard.press('Escape');
@@ -114,6 +118,8 @@ test('the hint says how to leave the editor, and Esc then Tab, Ctrl+M or the tog
   await expect.poll(() => editorText(page)).not.toBe(TYPO);
   await page.keyboard.press('ControlOrMeta+z');
   await expect.poll(() => editorText(page)).toBe(TYPO);
+  // The engine has parsed the text again (the problem is at 2:10 once more).
+  await expect(problem).toBeVisible();
 
   // The toggle does the same with a click (or Space), for mouse and keyboard users alike.
   await toggle.click();
@@ -125,6 +131,15 @@ test('the hint says how to leave the editor, and Esc then Tab, Ctrl+M or the tog
   await page.keyboard.press('Space');
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
   await expect(hint).toContainText('Tab: indent');
+
+  // One mode, whichever way it is switched: on with the toggle, off with Ctrl+M, Tab indents.
+  await toggle.click();
+  await ruleFile(page).focus();
+  await page.keyboard.press('Control+m');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await page.keyboard.press('Tab');
+  await expect(ruleFile(page)).toBeFocused();
+  await expect.poll(() => editorText(page)).not.toBe(TYPO);
 });
 
 test('accepting a section header completion leaves the next typed line exactly as typed', async ({ page }) => {

@@ -1,6 +1,6 @@
 // The line above the rule editor saying what Tab does there and how to leave, with a toggle for
 // "Tab moves focus" (the same as Ctrl+M in the editor).
-import { EDITOR_KEYS_HINT_ID, editorKeysHint, useEditorKeysStore } from './editor-keys';
+import { EDITOR_KEYS_HINT_ID, editorKeysHint, isMac, useEditorKeysStore } from './editor-keys';
 
 export function EditorKeysHint() {
   const tabMovesFocus = useEditorKeysStore((s) => s.tabMovesFocus);
@@ -15,7 +15,7 @@ export function EditorKeysHint() {
         type="button"
         className="rules-keys-toggle"
         aria-pressed={tabMovesFocus}
-        title="Toggle whether Tab in the editor moves focus (Ctrl+M in the editor)"
+        title={`Toggle whether Tab in the editor moves focus (${isMac() ? 'Ctrl+Shift+M' : 'Ctrl+M'} in the editor)`}
         onClick={() => setTabMovesFocus(!tabMovesFocus)}
       >
         Tab moves focus

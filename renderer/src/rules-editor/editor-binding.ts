@@ -3,7 +3,7 @@
 // and the engine's diagnostics → markers. Uses Monaco only through the instance it is given.
 import { useRulesStore } from '../rules/rules-store';
 import type { TextEdit } from '../rules/text-edits';
-import { bindEditorKeys } from './editor-keys';
+import { bindEditorKeys } from './editor-keys-binding';
 import type { Problem } from './problems';
 import { quickFixFor } from './quick-fix';
 import { sectionAt } from './rule-context';
