@@ -8,7 +8,7 @@ export function EditorKeysHint() {
   const setTabMovesFocus = useEditorKeysStore((s) => s.setTabMovesFocus);
   return (
     <div className="rules-keys" role="note" aria-label="Editor keys">
-      <span id={EDITOR_KEYS_HINT_ID} className="rules-keys-hint">
+      <span id={EDITOR_KEYS_HINT_ID} className="rules-keys-hint" aria-live="polite">
         {editorKeysHint({ tabMovesFocus, escaped })}
       </span>
       <button
