@@ -26,6 +26,9 @@ const api: BridgeApi = {
   cancelDiff: (req) => ipcRenderer.invoke(CHANNELS.cancelDiff, req),
   createImage: (req) => ipcRenderer.invoke(CHANNELS.createImage, req),
   cancelJob: (req) => ipcRenderer.invoke(CHANNELS.cancelJob, req),
+  resetWorkspace: () => ipcRenderer.invoke(CHANNELS.resetWorkspace),
+  runWorkspaceStep: (req) => ipcRenderer.invoke(CHANNELS.runWorkspaceStep, req),
+  runWorkspaceSteps: () => ipcRenderer.invoke(CHANNELS.runWorkspaceSteps),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

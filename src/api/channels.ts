@@ -20,6 +20,9 @@ export const CHANNELS = {
   cancelDiff: 'session:cancel-diff',
   createImage: 'session:create-image',
   cancelJob: 'session:cancel-job',
+  resetWorkspace: 'workspace:reset',
+  runWorkspaceStep: 'workspace:run-step',
+  runWorkspaceSteps: 'workspace:run-steps',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

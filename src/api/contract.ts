@@ -24,6 +24,9 @@ import type {
   SectorPairRequest,
   TagRequest,
   VerifyMismatchDto,
+  WorkspaceInfo,
+  WorkspaceStepRequest,
+  WorkspaceStepRun,
 } from './dto';
 import type { SessionSnapshot } from './snapshot';
 
@@ -49,6 +52,9 @@ export interface ApiRequests {
   cancelDiff: [DiffIdRequest];
   createImage: [CreateImageRequest];
   cancelJob: [JobIdRequest];
+  resetWorkspace: [];
+  runWorkspaceStep: [WorkspaceStepRequest];
+  runWorkspaceSteps: [];
 }
 
 /** Resolved value of each call. */
@@ -84,6 +90,15 @@ export interface ApiResponses {
   createImage: JobStarted;
   /** Stop a running job (it ends with job-done `cancelled`; a half-made image is removed). */
   cancelJob: boolean;
+  /**
+   * Plant the workspace's images and rules afresh, re-open its stack and start a new run with
+   * every step pending (parked requests are released first). BAD_REQUEST without a workspace.
+   */
+  resetWorkspace: WorkspaceInfo;
+  /** Run one step of the workspace (and the earlier steps it needs that are not done); each is verified. */
+  runWorkspaceStep: WorkspaceStepRun[];
+  /** Run every step not done yet, in order; a step whose prerequisite failed stays pending. */
+  runWorkspaceSteps: WorkspaceStepRun[];
 }
 
 export type EventsListener = (batch: EventBatch) => void;

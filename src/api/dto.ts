@@ -218,16 +218,79 @@ export interface DiffIdRequest {
 // ---- workspaces ------------------------------------------------------------------------------
 
 /** One step of a workspace's script: a qemu-io command line, or a breakpoint set through the API. */
-export type WorkspaceStep = { run: string; note?: string } | { breakpoint: { event: string; tag: string }; note?: string };
+export type WorkspaceStep = ({ run: string; note?: string } | { breakpoint: { event: string; tag: string }; note?: string }) & WorkspaceStepChecks;
+
+/** What a step depends on and what it must have done for its check mark (the session verifies it). */
+export interface WorkspaceStepChecks {
+  /** Indexes of earlier steps that must be done first (running this step runs them too). */
+  needs?: number[];
+  expect?: WorkspaceExpect;
+}
+
+/** A step's outcome, checked by the session after it ran; every field given must hold. */
+export interface WorkspaceExpect {
+  /** The command's return code (0, or -errno as qemuio_command()). */
+  rc?: number;
+  /** No blkverify mismatch was recorded by the step. */
+  noMismatch?: boolean;
+  /** The step recorded a blkverify mismatch of this kind and op (when given: listing this sector number, 512-byte units; with this positive test-side errno). */
+  mismatch?: { kind: 'contents' | 'return-value'; op: string; sector?: number; testErrno?: number };
+  /** The blkdebug state machine moved from `from` (the state before the step) to `to`. */
+  state?: { from: number; to: number };
+  /** No inject-error rule is left active afterwards (the test side reads again). */
+  noActiveErrors?: boolean;
+  /** A breakpoint (suspend rule) with this tag is set afterwards. */
+  breakpoint?: string;
+  /** A request is parked under this tag afterwards (an aio request: waited for). */
+  parked?: string;
+}
+
+export type WorkspaceStepState = 'pending' | 'running' | 'done' | 'failed';
+
+/** Where one step stands in the workspace's current run. */
+export interface WorkspaceStepResult {
+  state: WorkspaceStepState;
+  /** What was checked when done; why not when failed; what it waits for when pending. */
+  reason?: string;
+  /** What the step's command printed (stdout then stderr), once it ran one. */
+  output?: string;
+}
+
+/** The workspace's current run, kept by the session (so every window and a reload see the same). */
+export interface WorkspaceProgress {
+  /** 1 for the workspace as first planted, +1 for each resetWorkspace. */
+  run: number;
+  /** Nothing has run in this workspace yet: the UI runs the steps at first sight. */
+  autoRun: boolean;
+  /** One per step, in order. */
+  steps: WorkspaceStepResult[];
+}
+
+/** resetWorkspace, runWorkspaceStep and runWorkspaceSteps: what each step run printed, in order. */
+export interface WorkspaceStepRun {
+  index: number;
+  /** The command line (or `break EVENT TAG`) as the console shows it. */
+  line: string;
+  result: WorkspaceStepResult;
+  /** What its command printed, per stream (empty for a breakpoint). */
+  stdout: string;
+  stderr: string;
+}
+
+export interface WorkspaceStepRequest {
+  index: number;
+}
 
 /** What the session was started on, when it is more than an image: the first-run demo. */
 export interface WorkspaceInfo {
-  /** Unique per workspace: a window runs the steps once per id. */
+  /** Unique per workspace (kept when resetWorkspace plants it again). */
   id: string;
   kind: 'demo';
   title: string;
   notes: string[];
   steps: WorkspaceStep[];
+  /** The current run's step results (in a session's snapshot). */
+  progress?: WorkspaceProgress;
 }
 
 // ---- background jobs ---------------------------------------------------------------------------

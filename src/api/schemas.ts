@@ -32,6 +32,7 @@ const createImage = z.strictObject({
   open: z.boolean().optional(),
 });
 const jobId = z.strictObject({ jobId: z.number().int().min(1) });
+const workspaceStep = z.strictObject({ index: z.number().int().min(0).max(1000) });
 
 const none = z.tuple([]);
 
@@ -56,6 +57,9 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   cancelDiff: z.tuple([diffId]),
   createImage: z.tuple([createImage]),
   cancelJob: z.tuple([jobId]),
+  resetWorkspace: none,
+  runWorkspaceStep: z.tuple([workspaceStep]),
+  runWorkspaceSteps: none,
 };
 
 export { z };

@@ -51,5 +51,8 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
     cancelDiff: (req) => session.cancelDiff(req.diffId),
     createImage: (req) => session.createImage(req),
     cancelJob: (req) => session.cancelJob(req.jobId),
+    resetWorkspace: () => session.resetWorkspace(),
+    runWorkspaceStep: (req) => session.runWorkspaceStep(req.index),
+    runWorkspaceSteps: () => session.runWorkspaceSteps(),
   };
 }

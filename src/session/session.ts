@@ -24,7 +24,7 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
-import type { CreateImageRequest, JobStarted, WorkspaceInfo } from '../api/dto';
+import type { CreateImageRequest, JobStarted, WorkspaceInfo, WorkspaceStepRun } from '../api/dto';
 import type { DiffRequest, DiffStarted, ImageCheck, MismatchRequest, RuleLint, RunResult, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
 import type { BatchListener, InFlightRequest, SessionEvent } from './events';
 import { Jobs } from './jobs';
@@ -33,6 +33,7 @@ import { SessionError } from './session-error';
 import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
 import { decodeUtf8 } from './utf8';
 import { binaryStringToBytes } from '../common/binary-string';
+import { WorkspaceRunner } from './workspace';
 
 /** What qemu-io accepts for an image: its command line and `open` options (block OpenRequest). */
 export type OpenSpec = OpenRequest;
@@ -45,6 +46,11 @@ export interface SessionOptions extends SessionEnv {
   workspace?: WorkspaceInfo;
   /** Called once the session has closed (hosts remove scratch files here). */
   onClosed?: () => void;
+  /**
+   * Plants the workspace's files afresh (its image is closed meanwhile) and says how to open
+   * it again: what resetWorkspace calls. Absent: the workspace cannot be reset.
+   */
+  replantWorkspace?: () => Promise<OpenSpec>;
 }
 
 /** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
@@ -111,6 +117,8 @@ export class Session {
   private readonly jobs: Jobs;
   /** The backend the workspace describes (the image Session.open opened). */
   private workspaceBlk: BlockBackendApi | null = null;
+  /** The workspace's run: which steps ran and what each verifiably did. */
+  private readonly workspaceRun: WorkspaceRunner | null;
 
   private constructor(
     private readonly blockHost: BlockHost,
@@ -127,6 +135,16 @@ export class Session {
     this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now(), blockHost.bytesEqual?.bind(blockHost));
     this.io = this.newInterpreter();
     this.startIdle();
+    this.workspaceRun = options.workspace
+      ? new WorkspaceRunner(options.workspace, {
+          run: (line) => this.run(line),
+          addBreakpoint: (event, tag) => this.addBreakpoint(event, tag),
+          snapshot: () => this.snapshot(),
+          mismatches: () => (this.diffs.snapshot().length > 0 ? this.diffs.listMismatches() : []),
+          changed: () => this.emit({ type: 'workspace-changed', at: this.now() }),
+          timer: options.timer,
+        })
+      : null;
   }
 
   /**
@@ -622,6 +640,51 @@ export class Session {
     return this.jobs.cancel(jobId);
   }
 
+  // ---- the workspace -------------------------------------------------------------------------------
+
+  /**
+   * Plant the workspace afresh (the host writes its images and rules again while its image is
+   * closed; parked requests are released first), re-open its stack and start a new run with
+   * every step pending. BAD_REQUEST when the session has no workspace to reset.
+   */
+  resetWorkspace(): Promise<WorkspaceInfo> {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const runner = this.workspaceRun;
+    const replant = this.options.replantWorkspace;
+    if (!runner || !replant) throw new SessionError('BAD_REQUEST', 'this session has no workspace to reset');
+    return runner.reset(async () => {
+      await this.closeImage();
+      this.workspaceBlk = null;
+      const spec = await replant();
+      await this.openImage(spec);
+      this.workspaceBlk = this.attached?.blk ?? null;
+    });
+  }
+
+  /** Run one step of the workspace (after the earlier ones it needs), verified. */
+  runWorkspaceStep(index: number): Promise<WorkspaceStepRun[]> {
+    const runner = this.requireWorkspace();
+    if (!Number.isInteger(index) || index < 0 || index >= (this.options.workspace?.steps.length ?? 0)) {
+      throw new SessionError('BAD_REQUEST', `the workspace has no step ${index + 1}`);
+    }
+    return runner.runStep(index);
+  }
+
+  /** Run every step of the workspace not done yet, in order, each verified. */
+  runWorkspaceSteps(): Promise<WorkspaceStepRun[]> {
+    return this.requireWorkspace().runAll();
+  }
+
+  private requireWorkspace(): WorkspaceRunner {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const runner = this.workspaceRun;
+    if (!runner) throw new SessionError('BAD_REQUEST', 'this session has no workspace');
+    if (!this.attached || this.attached.blk !== this.workspaceBlk) {
+      throw new SessionError('BAD_REQUEST', "the workspace's image is not open any more: reset the workspace (Run the demo again) to open it");
+    }
+    return runner;
+  }
+
   // ---- state -------------------------------------------------------------------------------------
 
   snapshot(): SessionSnapshot {
@@ -632,7 +695,7 @@ export class Session {
       image: blk ? { format: blk.formatName, protocol: blk.protocolName ?? null, readOnly: blk.readOnly, root: snapshotNode(blk.root) } : null,
       blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r))),
       blkverify: this.diffs.snapshot(),
-      workspace: blk && blk === this.workspaceBlk ? (this.options.workspace ?? null) : null,
+      workspace: blk && blk === this.workspaceBlk ? (this.workspaceRun?.describe() ?? null) : null,
       inFlight: [...this.inFlight.values()].map((r) => ({ ...r })),
     };
   }

@@ -250,6 +250,21 @@ describe('out/main/index.js: File menu', () => {
   });
 });
 
+describe('out/main/index.js: the demo workspace', () => {
+  it('runs the demo steps, each verified, and plants the demo again over IPC', async () => {
+    const fake = fakeMainElectron();
+    loadWithFakeElectron(MAIN, fake.electron);
+    fake.ready();
+    await vi.waitFor(() => expect(fake.electron.Menu.setApplicationMenu).toHaveBeenCalledOnce());
+    const page = pathToFileURL(RENDERER_INDEX).href;
+    const runs = (await fake.ipcMain.invoke(CHANNELS.runWorkspaceSteps, page)) as { ok: boolean; value: Array<{ result: { state: string } }> };
+    expect(runs.ok).toBe(true);
+    expect(runs.value.map((r) => r.result.state)).toEqual(Array(7).fill('done'));
+    await expect(fake.ipcMain.invoke(CHANNELS.resetWorkspace, page)).resolves.toMatchObject({ ok: true, value: { progress: { run: 2, autoRun: false } } });
+    await expect(fake.ipcMain.invoke(CHANNELS.runWorkspaceStep, page, { index: 99 })).resolves.toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'the workspace has no step 100' } });
+  });
+});
+
 describe('out/preload/index.js', () => {
   it('requires nothing but electron (a sandboxed preload cannot) and exposes the API', async () => {
     const exposeInMainWorld = vi.fn();
