@@ -20,7 +20,7 @@ let mainWindow: BrowserWindow | null = null;
 if (claimSingleInstance(app, () => mainWindow)) startApp();
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(paths.preload));
+  const win = new BrowserWindow(windowOptions(paths.preload, paths.icon));
   mainWindow = win;
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;

@@ -5,6 +5,7 @@ import type { RuleDiagnostic } from '../../../src/api';
 import { currentLint, useRulesStore } from '../rules/rules-store';
 import { useApplyRules } from '../rules/use-rules';
 import type { EditorBinding } from './editor-binding';
+import { EditorKeysHint } from './EditorKeysHint';
 import { isModified, mergeProblems, outcomeText, problemLabel, type ApplyOutcome } from './problems';
 import './RulesPanel.css';
 
@@ -169,6 +170,7 @@ export function RulesPanel() {
           Save rules…
         </button>
       </div>
+      <EditorKeysHint />
       <div className="rules-editor-frame">
         <div ref={hostRef} className="rules-editor-host" />
         {editorStatus.kind === 'loading' && <p className="rules-editor-note muted">Loading editor…</p>}

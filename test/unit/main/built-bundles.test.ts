@@ -124,6 +124,9 @@ describe('out/main/index.js', () => {
     expect(existsSync(preload!)).toBe(true);
     expect(win.loadFile).toHaveBeenCalledWith(RENDERER_INDEX);
     expect(existsSync(RENDERER_INDEX)).toBe(true);
+    // The window icon is the repo's assets/icon-512.png.
+    expect(win.options.icon).toMatch(/assets[/\\]icon-512\.png$/);
+    expect(existsSync(win.options.icon as string)).toBe(true);
   });
 
   it('answers app:info for our page only, with app name and version', async () => {
