@@ -101,12 +101,16 @@ async function browse(s: Session): Promise<void> {
     expect(pair.bErrno).toBe(0);
   }
   const at = await s.readSectorPair({ offset: DIFF_AT, bytes: 512 });
+  // Named by what they are.
+  expect([at.aLabel, at.bLabel]).toEqual(['reference.raw', 'test.qcow2']);
+  expect(s.snapshot().blkverify[0]).toMatchObject({ rawLabel: 'reference.raw', testLabel: 'test.qcow2' });
   expect(fromBase64(at.a)[0]).toBe(0x11);
   expect(fromBase64(at.b)[0]).toBe(0x22);
   // Compare whole image.
   const events = collect(s);
   try {
     const started = await s.startDiff({});
+    expect([started.aLabel, started.bLabel]).toEqual(['reference.raw', 'test.qcow2']);
     await waitFor(() => events.events().some((e) => e.type === 'diff-done' && e.diffId === started.diffId), 'the diff to finish');
     const done = events.events().find((e) => e.type === 'diff-done') as Extract<SessionEvent, { type: 'diff-done' }>;
     expect(done).toMatchObject({ status: 'complete', mismatchedBytes: 512 });
