@@ -3,6 +3,8 @@
 // cancellation. What the app's hex diff view is built on.
 import {
   BdrvChild,
+  CompareReadError,
+  CompareStatusError,
   diffChildren,
   findBlkverifyNodes,
   mismatchMessage,
@@ -14,6 +16,7 @@ import {
   type BlockNode,
   type VerifyMismatch,
 } from '../block/index';
+import { errnoName } from '../block/errors';
 import { toBase64 } from '../common/base64';
 import type { BytesEqual } from '../common/first-difference';
 import type { ByteRange, DiffRequest, DiffStarted, MismatchRequest, PairSelector, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
@@ -246,7 +249,16 @@ export class SectorDiffs {
       const status = token.aborted ? 'cancelled' : 'complete';
       this.emit({ type: 'diff-done', at: this.now(), diffId, status, done, total, mismatchedBytes });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      // A side that cannot be read is named, with where and the errno (what the view shows).
+      const side = (s: 'a' | 'b') => sideLabel((s === 'a' ? a : b).node);
+      const message =
+        e instanceof CompareReadError
+          ? `${side(e.side)} unreadable at offset ${e.offset}: ${errnoName(e.errno)}`
+          : e instanceof CompareStatusError
+            ? `block status of ${side(e.side)} failed: ${errnoName(e.errno)}`
+            : e instanceof Error
+              ? e.message
+              : String(e);
       this.emit({ type: 'diff-done', at: this.now(), diffId, status: 'failed', done, total, mismatchedBytes, message });
     } finally {
       this.running.delete(diffId);

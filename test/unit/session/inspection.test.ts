@@ -180,4 +180,28 @@ describe('inspection reads leave the fault stack untouched', () => {
       await s.close();
     }
   });
+
+  it('an unreadable side is its errno: in a sector pair, in the compare result, and the image is not marked corrupt', async () => {
+    const host = await images();
+    // The first L1 entry points at an unaligned L2 table: the first 128 KiB of test.qcow2 cannot be read.
+    const img = host.files.get('test.qcow2')!;
+    const view = new DataView(img.buffer, img.byteOffset);
+    view.setBigUint64(Number(view.getBigUint64(40)), 0x8000000000000201n);
+    const before = img.slice();
+    const s = await openSession(host);
+    try {
+      const pair = await s.readSectorPair({ offset: 0, bytes: 4096 });
+      expect([pair.aErrno, pair.bErrno]).toEqual([0, 5]);
+      const events = collect(s);
+      const started = await s.startDiff({});
+      await waitFor(() => events.events().some((e) => e.type === 'diff-done' && e.diffId === started.diffId), 'the diff to end');
+      const done = events.events().find((e) => e.type === 'diff-done') as Extract<SessionEvent, { type: 'diff-done' }>;
+      expect(done).toMatchObject({ status: 'failed', message: 'block status of test.qcow2 failed: EIO' });
+      events.stop();
+    } finally {
+      await s.close();
+    }
+    // No corruption was signalled: the image file is as it was (no corrupt bit written).
+    expect(host.files.get('test.qcow2')).toEqual(before);
+  });
 });
