@@ -32,8 +32,8 @@ async function images(): Promise<MemoryHost> {
   const blk = await openBlockBackend(host, { filename: 'test.qcow2', format: 'qcow2' }, { warn: () => {} });
   const test = raw.slice();
   test.fill(0x22, DIFF_AT, DIFF_AT + 512);
-  await blk.pwrite(0, 64 * KiB, test.subarray(0, 64 * KiB));
-  await blk.pwrite(512 * KiB, 128 * KiB, test.subarray(512 * KiB, 640 * KiB));
+  await blk.pwrite(0, 64 * KiB, test.subarray(0, 64 * KiB), 0);
+  await blk.pwrite(512 * KiB, 128 * KiB, test.subarray(512 * KiB, 640 * KiB), 0);
   await blk.close();
   return host;
 }
