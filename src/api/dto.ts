@@ -149,6 +149,9 @@ export interface SectorPair {
   b: string;
   aErrno: number;
   bErrno: number;
+  /** What each side is, to name it by: the base name of the file under the node (`reference.raw`), else its driver. */
+  aLabel?: string;
+  bLabel?: string;
 }
 
 /** Which two nodes to compare: a blkverify node's children (default), or any two nodes by name. */
@@ -210,6 +213,9 @@ export interface DiffStarted {
   bNode: string;
   /** Bytes the diff will scan. */
   total: number;
+  /** As SectorPair's: the base name of the file under each side. */
+  aLabel?: string;
+  bLabel?: string;
 }
 
 export interface DiffIdRequest {

@@ -70,6 +70,9 @@ export interface BlkverifySnapshot {
   /** Node names of the raw reference and the test image. */
   raw: string;
   test: string;
+  /** The base name of the file under each side (`reference.raw`, `test.qcow2`): what the views name them by. */
+  rawLabel?: string;
+  testLabel?: string;
   /** Mismatches recorded so far (the newest are kept for listMismatches). */
   mismatches: number;
 }

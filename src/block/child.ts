@@ -47,8 +47,8 @@ export class BdrvChild {
     return io.bdrvFlush(this.node);
   }
 
-  blockStatus(offset: number, bytes: number, wantZero: boolean): Promise<BlockStatus> {
-    return io.bdrvBlockStatus(this.node, offset, bytes, wantZero);
+  blockStatus(offset: number, bytes: number, wantZero: boolean, flags = 0): Promise<BlockStatus> {
+    return io.bdrvBlockStatus(this.node, offset, bytes, wantZero, flags);
   }
 
   getLength(): Promise<number> {

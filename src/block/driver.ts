@@ -12,6 +12,13 @@ export const BDRV_REQ_MAY_UNMAP = 0x4;
 export const BDRV_REQ_FUA = 0x10;
 export const BDRV_REQ_WRITE_COMPRESSED = 0x20;
 export const BDRV_REQ_NO_FALLBACK = 0x100;
+/**
+ * Not QEMU's: an inspection read (the app's hex view, compares, checks). It looks without
+ * touching: the gateway neither tracks nor traces it, drivers announce no debug events for it,
+ * blkdebug passes it through without a rule check, and qcow2 maps it without its lock and
+ * without loading anything into (or reordering) its caches. Drivers pass it on to their children.
+ */
+export const BDRV_REQ_INSPECT = 0x10000;
 
 /** Block status bits (QEMU's BDRV_BLOCK_*). */
 export const BDRV_BLOCK_DATA = 0x01;
@@ -64,7 +71,8 @@ export interface DriverOps {
   flushToDisk(): Promise<void>;
   /** Write cached metadata down to the children (qcow2 caches); no-op for stateless drivers. */
   flushToOs(): Promise<void>;
-  blockStatus(offset: number, bytes: number, wantZero: boolean): Promise<BlockStatus>;
+  /** `flags` is 0 or BDRV_REQ_INSPECT (a status asked for inspection: no events, no rule check, no cache change). */
+  blockStatus(offset: number, bytes: number, wantZero: boolean, flags: number): Promise<BlockStatus>;
   /** Length in bytes (the gateway rounds it up to sectors as QEMU does). */
   getLength(): Promise<number>;
   truncate(offset: number, exact: boolean, prealloc: PreallocMode): Promise<void>;

@@ -12,6 +12,7 @@ import {
   BDRV_BLOCK_ZERO,
   BDRV_REQ_COPY_ON_READ,
   BDRV_REQ_FUA,
+  BDRV_REQ_INSPECT,
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
   type BlockStatus,
@@ -146,6 +147,7 @@ function endRequest(node: BlockNode, req: TrackedRequest): void {
 export function bdrvPreadv(child: BdrvChild, offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
   const node = child.node;
   checkRequest(offset, bytes);
+  if (flags & BDRV_REQ_INSPECT) return inspectPreadv(node, offset, bytes, buf);
   return traced(node, 'read', offset, bytes, async () => {
     const align = node.limits.requestAlignment;
     const start = offset - (offset % align);
@@ -162,6 +164,37 @@ export function bdrvPreadv(child: BdrvChild, offset: number, bytes: number, buf:
     await alignedPreadv(node, start, end - start, bounce, flags);
     buf.set(bounce.subarray(offset - start, offset - start + bytes));
   });
+}
+
+/**
+ * An inspection read (BDRV_REQ_INSPECT): the same padding, end-of-node zeroes and max-transfer
+ * split as a guest read, but no trace events, no tracked request (it neither waits for a
+ * serialising write parked at a breakpoint nor makes one wait) and no copy-on-read. It is only
+ * counted in flight, so a drain before close waits for it.
+ */
+async function inspectPreadv(node: BlockNode, offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  node.incInFlight();
+  try {
+    const align = node.limits.requestAlignment;
+    const start = offset - (offset % align);
+    const end = roundUp(offset + bytes, align);
+    const padded = start !== offset || end !== offset + bytes;
+    const target = padded ? new Uint8Array(end - start) : buf;
+    const total = roundUp(node.totalBytes, 512);
+    const readable = Math.max(0, Math.min(end - start, total - start));
+    const maxTransfer = node.limits.maxTransfer || MAX_BOUNCE_BUFFER * 64;
+    for (let done = 0; done < readable; ) {
+      const n = Math.min(readable - done, maxTransfer);
+      await node.drv.preadv(start + done, n, n === target.length ? target : target.subarray(done, done + n), BDRV_REQ_INSPECT);
+      done += n;
+    }
+    if (readable < target.length) target.fill(0, readable);
+    if (padded) buf.set(target.subarray(offset - start, offset - start + bytes));
+  } catch (e) {
+    throw asBlockError(e);
+  } finally {
+    node.decInFlight();
+  }
 }
 
 /** bdrv_aligned_preadv: zero-fills beyond the end of the node, splits by max-transfer. */
@@ -628,34 +661,48 @@ export function roundUp(n: number, align: number): number {
  * bdrv_co_block_status: clamps to the end of the node, asks the driver over the aligned range,
  * follows BDRV_BLOCK_RAW down to the file, and marks data or zero ranges ALLOCATED.
  */
-export async function bdrvBlockStatus(node: BlockNode, offset: number, bytes: number, wantZero: boolean): Promise<BlockStatus> {
+export async function bdrvBlockStatus(node: BlockNode, offset: number, bytes: number, wantZero: boolean, flags = 0): Promise<BlockStatus> {
   const total = roundUp(node.totalBytes, 512);
   if (offset >= total) return { status: BDRV_BLOCK_EOF, pnum: 0 };
   bytes = Math.min(bytes, total - offset);
-  return traced(node, 'block-status', offset, bytes, async () => {
-    const align = node.limits.requestAlignment;
-    const alignedOffset = offset - (offset % align);
-    const alignedBytes = roundUp(offset + bytes, align) - alignedOffset;
-    const res = await node.drv.blockStatus(alignedOffset, alignedBytes, wantZero);
-    const skew = offset - alignedOffset;
-    let pnum = Math.min(res.pnum - skew, bytes);
-    if (pnum <= 0) pnum = Math.min(bytes, align);
-    let status = res.status;
-    let map = res.map !== undefined ? res.map + skew : undefined;
-    let file = res.file;
-    if (status & BDRV_BLOCK_RAW) {
-      if (!file || map === undefined) throw new BlockError(EIO);
-      const inner = await bdrvBlockStatus(file.node, map, pnum, wantZero);
-      status = inner.status;
-      pnum = inner.pnum;
-      map = inner.map;
-      file = inner.file;
-    } else if (status & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) {
-      status |= BDRV_BLOCK_ALLOCATED;
+  if (flags & BDRV_REQ_INSPECT) {
+    // Inspection: the same answer, without trace events (see inspectPreadv).
+    node.incInFlight();
+    try {
+      return await blockStatusOf(node, offset, bytes, wantZero, BDRV_REQ_INSPECT);
+    } catch (e) {
+      throw asBlockError(e);
+    } finally {
+      node.decInFlight();
     }
-    if (offset + pnum === total) status |= BDRV_BLOCK_EOF;
-    return { status, pnum, map, file };
-  });
+  }
+  return traced(node, 'block-status', offset, bytes, () => blockStatusOf(node, offset, bytes, wantZero, 0));
+}
+
+async function blockStatusOf(node: BlockNode, offset: number, bytes: number, wantZero: boolean, flags: number): Promise<BlockStatus> {
+  const total = roundUp(node.totalBytes, 512);
+  const align = node.limits.requestAlignment;
+  const alignedOffset = offset - (offset % align);
+  const alignedBytes = roundUp(offset + bytes, align) - alignedOffset;
+  const res = await node.drv.blockStatus(alignedOffset, alignedBytes, wantZero, flags);
+  const skew = offset - alignedOffset;
+  let pnum = Math.min(res.pnum - skew, bytes);
+  if (pnum <= 0) pnum = Math.min(bytes, align);
+  let status = res.status;
+  let map = res.map !== undefined ? res.map + skew : undefined;
+  let file = res.file;
+  if (status & BDRV_BLOCK_RAW) {
+    if (!file || map === undefined) throw new BlockError(EIO);
+    const inner = await bdrvBlockStatus(file.node, map, pnum, wantZero, flags);
+    status = inner.status;
+    pnum = inner.pnum;
+    map = inner.map;
+    file = inner.file;
+  } else if (status & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) {
+    status |= BDRV_BLOCK_ALLOCATED;
+  }
+  if (offset + pnum === total) status |= BDRV_BLOCK_EOF;
+  return { status, pnum, map, file };
 }
 
 /** bdrv_is_allocated: the top node only. */

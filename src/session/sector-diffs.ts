@@ -3,6 +3,8 @@
 // cancellation. What the app's hex diff view is built on.
 import {
   BdrvChild,
+  CompareReadError,
+  CompareStatusError,
   diffChildren,
   findBlkverifyNodes,
   mismatchMessage,
@@ -14,6 +16,7 @@ import {
   type BlockNode,
   type VerifyMismatch,
 } from '../block/index';
+import { errnoName } from '../block/errors';
 import { toBase64 } from '../common/base64';
 import type { BytesEqual } from '../common/first-difference';
 import type { ByteRange, DiffRequest, DiffStarted, MismatchRequest, PairSelector, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
@@ -45,6 +48,18 @@ export function differingSectors(offset: number, a: Uint8Array, b: Uint8Array, l
   return out;
 }
 
+/**
+ * What a side is, for a view to name it by: the base name of the file at the bottom of its
+ * primary chain (qcow2 -> blkdebug -> file gives `test.qcow2`), else the node's driver.
+ */
+export function sideLabel(node: BlockNode): string {
+  let n = node;
+  for (let below = n.primaryChild?.node; below; below = n.primaryChild?.node) n = below;
+  if (n.driver.formatName !== 'file' || n.filename.startsWith('json:')) return n.driver.formatName;
+  const name = n.filename.startsWith('file:') ? n.filename.slice('file:'.length) : n.filename;
+  return name.split('/').filter(Boolean).pop() ?? n.driver.formatName;
+}
+
 /** Both buffers of [offset, offset+bytes) within a recorded contents mismatch. */
 function mismatchPair(node: BlkverifyNode, m: VerifyMismatch, offset: number, bytes: number): SectorPair {
   const raw = m.raw ?? new Uint8Array(m.bytes);
@@ -59,6 +74,8 @@ function mismatchPair(node: BlkverifyNode, m: VerifyMismatch, offset: number, by
     b: toBase64(test.subarray(from, from + bytes)),
     aErrno: m.rawErrno,
     bErrno: m.testErrno,
+    aLabel: sideLabel(node.raw.node),
+    bLabel: sideLabel(node.test.node),
   };
 }
 
@@ -114,7 +131,15 @@ export class SectorDiffs {
 
   snapshot(): BlkverifySnapshot[] {
     if (!this.blk) return [];
-    return findBlkverifyNodes(this.blk.root).map((v) => ({ node: v.node, mode: v.mode, raw: v.raw.node.nodeName, test: v.test.node.nodeName, mismatches: v.mismatches.total }));
+    return findBlkverifyNodes(this.blk.root).map((v) => ({
+      node: v.node,
+      mode: v.mode,
+      raw: v.raw.node.nodeName,
+      test: v.test.node.nodeName,
+      mismatches: v.mismatches.total,
+      rawLabel: sideLabel(v.raw.node),
+      testLabel: sideLabel(v.test.node),
+    }));
   }
 
   private root(): BlockNode {
@@ -153,7 +178,18 @@ export class SectorDiffs {
     const { a, b } = this.pair(req);
     if (req.bytes < 1 || req.bytes > MAX_PAIR_BYTES) throw new SessionError('BAD_RANGE', `read at most ${MAX_PAIR_BYTES} bytes at once`);
     const r = await readSectorPair(a, b, req.offset, req.bytes);
-    return { aNode: a.node.nodeName, bNode: b.node.nodeName, offset: req.offset, bytes: req.bytes, a: toBase64(r.a), b: toBase64(r.b), aErrno: r.aErrno, bErrno: r.bErrno };
+    return {
+      aNode: a.node.nodeName,
+      bNode: b.node.nodeName,
+      offset: req.offset,
+      bytes: req.bytes,
+      a: toBase64(r.a),
+      b: toBase64(r.b),
+      aErrno: r.aErrno,
+      bErrno: r.bErrno,
+      aLabel: sideLabel(a.node),
+      bLabel: sideLabel(b.node),
+    };
   }
 
   listMismatches(node?: string): VerifyMismatchDto[] {
@@ -184,7 +220,7 @@ export class SectorDiffs {
     const token = { aborted: false };
     this.running.set(diffId, token);
     void this.runDiff(diffId, a, b, start, end, token);
-    return { diffId, aNode: a.node.nodeName, bNode: b.node.nodeName, total: end - start };
+    return { diffId, aNode: a.node.nodeName, bNode: b.node.nodeName, total: end - start, aLabel: sideLabel(a.node), bLabel: sideLabel(b.node) };
   }
 
   cancelDiff(diffId: number): boolean {
@@ -213,7 +249,16 @@ export class SectorDiffs {
       const status = token.aborted ? 'cancelled' : 'complete';
       this.emit({ type: 'diff-done', at: this.now(), diffId, status, done, total, mismatchedBytes });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      // A side that cannot be read is named, with where and the errno (what the view shows).
+      const side = (s: 'a' | 'b') => sideLabel((s === 'a' ? a : b).node);
+      const message =
+        e instanceof CompareReadError
+          ? `${side(e.side)} unreadable at offset ${e.offset}: ${errnoName(e.errno)}`
+          : e instanceof CompareStatusError
+            ? `block status of ${side(e.side)} failed: ${errnoName(e.errno)}`
+            : e instanceof Error
+              ? e.message
+              : String(e);
       this.emit({ type: 'diff-done', at: this.now(), diffId, status: 'failed', done, total, mismatchedBytes, message });
     } finally {
       this.running.delete(diffId);

@@ -1,7 +1,7 @@
 // The sector diff view's pure logic: hex rows, byte highlighting, the "Go to sector" syntax, the
 // scaled scroll model (a multi-GiB image in an element browsers can lay out), the mismatch list
 // and its navigation order, the bounded block cache and the hex text a copy produces.
-import type { ByteRange, NodeSnapshot, SessionSnapshot, VerifyMismatchDto } from '../../../src/api';
+import { ERRNO_NAMES, type ByteRange, type NodeSnapshot, type SessionSnapshot, type VerifyMismatchDto } from '../../../src/api';
 
 export const SECTOR = 512;
 export const ROW_BYTES = 16;
@@ -62,6 +62,24 @@ export function formatRow(bytes: Uint8Array, from: number, offset: number, count
   return { offset, hex, ascii };
 }
 
+// ---- unreadable sides ---------------------------------------------------------------------
+
+const ERRNO_BY_VALUE = new Map(ERRNO_NAMES.map((e) => [e.value, e.name]));
+
+/** An errno as its name (5 -> "EIO"); one without a name as "errno N". */
+export function errnoName(errno: number): string {
+  return ERRNO_BY_VALUE.get(errno) ?? `errno ${errno}`;
+}
+
+/** What a byte of a side whose read failed shows: it is unknown, not zero. */
+export const UNREADABLE_CELL = '??';
+export const UNREADABLE_CHAR = '?';
+
+/** A row of a side whose read failed: `count` unknown cells. */
+export function unreadableRow(offset: number, count = ROW_BYTES): HexRow {
+  return { offset, hex: new Array<string>(count).fill(UNREADABLE_CELL), ascii: UNREADABLE_CHAR.repeat(count) };
+}
+
 /** Which of `count` bytes from index `from` differ between the two sides. */
 export function diffMask(a: Uint8Array, b: Uint8Array, from: number, count = ROW_BYTES): boolean[] {
   const out: boolean[] = [];
@@ -70,6 +88,12 @@ export function diffMask(a: Uint8Array, b: Uint8Array, from: number, count = ROW
     out.push(a[i] !== b[i]);
   }
   return out;
+}
+
+/** diffMask, except that nothing differs where a side is unreadable (its bytes are unknown). */
+export function comparableMask(a: Uint8Array, b: Uint8Array, aErrno: number, bErrno: number, from: number, count = ROW_BYTES): boolean[] {
+  const mask = diffMask(a, b, from, count);
+  return aErrno || bErrno ? mask.fill(false) : mask;
 }
 
 /** A hexdump (`xxd`-like) of `bytes` read at absolute `offset`, one line per 16 bytes. */
@@ -215,13 +239,16 @@ export function verifyEntry(m: VerifyMismatchDto): MismatchEntry {
     offset = m.firstMismatch - (m.firstMismatch % SECTOR);
     bytes = SECTOR;
   }
-  const what = m.kind === 'contents' ? 'contents differ' : `return value (test ${m.testErrno || 'ok'}, raw ${m.rawErrno || 'ok'})`;
+  const side = (errno: number) => (errno ? errnoName(errno) : 'ok');
+  const what = m.kind === 'contents' ? 'contents differ' : `return value (test ${side(m.testErrno)}, raw ${side(m.rawErrno)})`;
+  // A failed side is named with its errno: its bytes were never read, so they are not "different".
+  const failed = [m.rawErrno ? `raw ${errnoName(m.rawErrno)}` : '', m.testErrno ? `test ${errnoName(m.testErrno)}` : ''].filter(Boolean).join(', ');
   return {
     key: `v:${m.node}:${m.id}`,
     source: 'blkverify',
     offset,
     bytes,
-    label: `#${m.id} ${m.op} ${rangeText(offset, bytes)}`,
+    label: `#${m.id} ${m.op} ${rangeText(offset, bytes)}${failed ? ` · ${failed}` : ''}`,
     detail: `${what}; request ${hex0x(m.offset)} +${m.bytes} on ${m.node}. ${m.message}`,
     mismatch: m,
   };

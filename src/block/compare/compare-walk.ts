@@ -82,11 +82,13 @@ export class CompareWalk {
     start: number,
     /** Exclusive end of the span, at most max(lenA, lenB). */
     readonly end: number,
+    /** Request flags of every status query and read: BDRV_REQ_INSPECT for a UI's diff, 0 for qemu-img compare. */
+    private readonly flags = 0,
   ) {
     this.offset = start;
     [this.bufA, this.bufB] = alignedBuffers(2, COMPARE_STEP_BYTES);
-    this.cachedA = new StatusCache(a, 'a');
-    this.cachedB = new StatusCache(b, 'b');
+    this.cachedA = new StatusCache(a, 'a', flags);
+    this.cachedB = new StatusCache(b, 'b', flags);
   }
 
   private readonly cachedA: StatusCache;
@@ -140,9 +142,10 @@ export class CompareWalk {
 
   private async load(which: number, offset: number, bytes: number): Promise<void> {
     // Both sides at once: on a host with a thread pool the two reads overlap.
-    if (which === READ_BOTH) await Promise.all([read(this.a, 'a', offset, bytes, this.bufA), read(this.b, 'b', offset, bytes, this.bufB)]);
-    else if (which === READ_A) await read(this.a, 'a', offset, bytes, this.bufA);
-    else await read(this.b, 'b', offset, bytes, this.bufB);
+    const f = this.flags;
+    if (which === READ_BOTH) await Promise.all([read(this.a, 'a', offset, bytes, this.bufA, f), read(this.b, 'b', offset, bytes, this.bufB, f)]);
+    else if (which === READ_A) await read(this.a, 'a', offset, bytes, this.bufA, f);
+    else await read(this.b, 'b', offset, bytes, this.bufB, f);
   }
 }
 
@@ -160,11 +163,12 @@ class StatusCache {
   constructor(
     private readonly child: BdrvChild,
     private readonly side: 'a' | 'b',
+    private readonly flags: number,
   ) {}
 
   async get(offset: number, bytes: number): Promise<ChainStatus> {
     if (offset < this.start || offset >= this.end) {
-      const fresh = await status(this.child, this.side, offset, bytes);
+      const fresh = await status(this.child, this.side, offset, bytes, this.flags);
       this.start = offset;
       this.end = offset + fresh.pnum;
       this.status = fresh.status;
@@ -175,9 +179,9 @@ class StatusCache {
   }
 }
 
-async function status(c: BdrvChild, side: 'a' | 'b', offset: number, bytes: number): Promise<ChainStatus> {
+async function status(c: BdrvChild, side: 'a' | 'b', offset: number, bytes: number, flags: number): Promise<ChainStatus> {
   try {
-    const st = await chainBlockStatus(c.node, offset, bytes);
+    const st = await chainBlockStatus(c.node, offset, bytes, flags);
     // A driver answering pnum 0 inside the image would loop forever: treat it as a sector.
     if (st.pnum <= 0) st.pnum = Math.min(512, bytes);
     return st;
@@ -186,9 +190,9 @@ async function status(c: BdrvChild, side: 'a' | 'b', offset: number, bytes: numb
   }
 }
 
-async function read(c: BdrvChild, side: 'a' | 'b', offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+async function read(c: BdrvChild, side: 'a' | 'b', offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
   try {
-    await c.preadv(offset, bytes, bytes === buf.length ? buf : buf.subarray(0, bytes));
+    await c.preadv(offset, bytes, bytes === buf.length ? buf : buf.subarray(0, bytes), flags);
   } catch (e) {
     throw new CompareReadError(side, offset, toErrno(e));
   }

@@ -1,7 +1,10 @@
 // diffChildren: every mismatching range between two images, streamed as chunks with progress,
-// for a UI that lists differences while a long scan runs (and may cancel it).
+// for a UI that lists differences while a long scan runs (and may cancel it). Both it and
+// readSectorPair are inspection (BDRV_REQ_INSPECT): they look at the images without firing a
+// debug event, matching a blkdebug rule, parking at a breakpoint, tracing or warming a cache.
 import type { BytesEqual } from '../../common/first-difference';
 import type { BdrvChild } from '../child';
+import { BDRV_REQ_INSPECT } from '../driver';
 import { toErrno } from '../errors';
 import { CompareWalk } from './compare-walk';
 import { scanStep } from './mismatch-scan';
@@ -40,7 +43,7 @@ export interface DiffOptions {
 
 const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 
-/** Every mismatching range between a and b (read through the gateway), as a stream of chunks with progress. */
+/** Every mismatching range between a and b (inspection reads through the gateway), as a stream of chunks with progress. */
 export async function* diffChildren(a: BdrvChild, b: BdrvChild, opts: DiffOptions = {}): AsyncGenerator<DiffChunk, void, undefined> {
   const unit = opts.granularity ?? 512;
   if (!(Number.isSafeInteger(unit) && unit > 0)) throw new RangeError(`granularity must be a positive integer, not ${unit}`);
@@ -50,7 +53,7 @@ export async function* diffChildren(a: BdrvChild, b: BdrvChild, opts: DiffOption
   const end = Math.max(0, Math.min(opts.end ?? Infinity, Math.max(lenA, lenB)));
   const start = Math.max(0, Math.min(opts.start ?? 0, end));
   const total = end - start;
-  const walk = new CompareWalk(a, b, lenA, lenB, start, end);
+  const walk = new CompareWalk(a, b, lenA, lenB, start, end, BDRV_REQ_INSPECT);
   let ranges: DiffRange[] = [];
   let last: DiffRange | null = null;
   let sinceYield = 0;
@@ -78,7 +81,7 @@ export async function* diffChildren(a: BdrvChild, b: BdrvChild, opts: DiffOption
   yield { ranges, done: total, total };
 }
 
-/** Read the same range from both sides; an error on one side is reported as its errno, not thrown. */
+/** Read the same range from both sides (inspection reads); an error on one side is reported as its errno, not thrown. */
 export async function readSectorPair(
   a: BdrvChild,
   b: BdrvChild,
@@ -92,7 +95,7 @@ export async function readSectorPair(
       // Past a side's end it reads as zeroes, as the comparison treats it.
       const len = await c.getLength();
       const n = Math.max(0, Math.min(bytes, len - offset));
-      if (n > 0) await c.preadv(offset, n, buf.subarray(0, n));
+      if (n > 0) await c.preadv(offset, n, buf.subarray(0, n), BDRV_REQ_INSPECT);
       return 0;
     } catch (e) {
       return toErrno(e);

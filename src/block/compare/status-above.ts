@@ -15,9 +15,9 @@ function cowChild(node: BlockNode): BlockNode | undefined {
   return node.children.find((c) => c.role === 'backing' || c.role === 'filtered')?.node;
 }
 
-/** Status of [offset, offset + bytes) through the whole chain under `top` (want_zero). */
-export async function chainBlockStatus(top: BlockNode, offset: number, bytes: number): Promise<ChainStatus> {
-  let st: BlockStatus = await bdrvBlockStatus(top, offset, bytes, true);
+/** Status of [offset, offset + bytes) through the whole chain under `top` (want_zero); flags: 0 or BDRV_REQ_INSPECT. */
+export async function chainBlockStatus(top: BlockNode, offset: number, bytes: number, flags = 0): Promise<ChainStatus> {
+  let st: BlockStatus = await bdrvBlockStatus(top, offset, bytes, true, flags);
   let below = cowChild(top);
   // bdrv_co_block_status: an unallocated range of a node without backing file reads as zeroes.
   if (!(st.status & BDRV_BLOCK_ALLOCATED) && !below && st.pnum > 0) return { status: st.status | BDRV_BLOCK_ZERO, pnum: st.pnum };
@@ -27,7 +27,7 @@ export async function chainBlockStatus(top: BlockNode, offset: number, bytes: nu
   let status = st.status;
   for (let cur = below; cur; cur = below) {
     below = cowChild(cur);
-    st = await bdrvBlockStatus(cur, offset, n, true);
+    st = await bdrvBlockStatus(cur, offset, n, true, flags);
     if (st.pnum === 0) {
       // This layer ends before offset: its synthesized zeroes count as allocated here.
       status = BDRV_BLOCK_ZERO | BDRV_BLOCK_ALLOCATED;

@@ -3,7 +3,7 @@
 import type { BdrvChild } from '../../child';
 import type { BlockDriver, BlockStatus, DebugHooks, DriverInfo, DriverInstance, EventRequest, PreallocMode } from '../../driver';
 import { forwardedInfo } from '../../forwarded-info';
-import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_RAW, BDRV_REQ_FUA, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
+import { BDRV_BLOCK_OFFSET_VALID, BDRV_BLOCK_RAW, BDRV_REQ_FUA, BDRV_REQ_INSPECT, BDRV_REQ_MAY_UNMAP, BDRV_REQ_NO_FALLBACK } from '../../driver';
 import { BlockError, ENOTSUP, QemuError } from '../../errors';
 import type { BlkdebugEvent } from '../../events';
 import { nothingToDo, unsupported } from '../../driver-helpers';
@@ -79,6 +79,8 @@ export class BlkdebugDriver implements DriverInstance {
   }
 
   async preadv(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
+    // An inspection read passes untouched: no rule check, no injected error, no state.
+    if (flags & BDRV_REQ_INSPECT) return this.image.preadv(offset, bytes, buf, flags);
     if (await this.check(offset, bytes, IOTYPE_READ)) return;
     return this.image.preadv(offset, bytes, buf, flags);
   }
@@ -116,9 +118,9 @@ export class BlkdebugDriver implements DriverInstance {
     return nothingToDo();
   }
 
-  async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
-    // A "successful" failure leaves QEMU's status unset (0): nothing allocated.
-    if (await this.check(offset, bytes, IOTYPE_BLOCK_STATUS)) return { status: 0, pnum: bytes };
+  async blockStatus(offset: number, bytes: number, _wantZero: boolean, flags: number): Promise<BlockStatus> {
+    // A "successful" failure leaves QEMU's status unset (0): nothing allocated. Inspection is not checked.
+    if (!(flags & BDRV_REQ_INSPECT) && (await this.check(offset, bytes, IOTYPE_BLOCK_STATUS))) return { status: 0, pnum: bytes };
     return { status: BDRV_BLOCK_RAW | BDRV_BLOCK_OFFSET_VALID, pnum: bytes, map: offset, file: this.image };
   }
 

@@ -68,6 +68,22 @@ export class Qcow2Cache {
     return -1;
   }
 
+  /**
+   * The entry holding the table at `offset`, or -1, for a look that must leave the cache as it
+   * is (an inspection read): no reference taken, so no LRU step when it would be put back.
+   */
+  peek(offset: number): number {
+    if (offset % this.tableSize !== 0) return -1;
+    const size = this.size;
+    const start = ((offset / this.tableSize) * 4) % size;
+    let i = start;
+    do {
+      if (this.offsets[i] === offset) return i;
+      if (++i === size) i = 0;
+    } while (i !== start);
+    return -1;
+  }
+
   /** qcow2_cache_get_empty: an entry for a table that is about to be overwritten entirely. */
   getEmpty(offset: number): Promise<number> {
     return this.doGet(offset, false);

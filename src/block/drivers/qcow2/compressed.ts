@@ -2,6 +2,7 @@
 // qcow2_alloc_compressed_cluster_offset): zlib raw streams packed byte-wise into host clusters,
 // described by an L2 entry with the compressed flag, the host offset and a sector count.
 import type { RawZlib } from '../../block-host';
+import { BDRV_REQ_INSPECT } from '../../driver';
 import { BlockError, EIO, ENOTSUP } from '../../errors';
 import { compressedEntry, entryOffset, parseCompressed } from './format';
 import { getClusterTable, l2Hi, l2Lo, setL2, setL2Bitmap } from './l1-l2';
@@ -26,12 +27,14 @@ export async function readCompressed(
   offset: number,
   bytes: number,
   buf: Uint8Array,
+  /** BDRV_REQ_INSPECT for an inspection read: no read_compressed event, the flag on the file read. */
+  flags = 0,
 ): Promise<void> {
   const z = needZlib(s, zlib);
   const c = parseCompressed(hi, lo, s.layout);
   const input = new Uint8Array(c.size);
-  await fire(s, 'read_compressed');
-  await s.file.preadv(c.offset, c.size, input);
+  if (!(flags & BDRV_REQ_INSPECT)) await fire(s, 'read_compressed');
+  await s.file.preadv(c.offset, c.size, input, flags);
   const out = z.inflateRaw(input, s.clusterSize);
   if (!out) throw new BlockError(EIO);
   const at = offset % s.clusterSize;

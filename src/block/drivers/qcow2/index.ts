@@ -1,8 +1,8 @@
 // qcow2 as the rest of blkstudio sees it: find the qcow2 nodes of a graph and check one's
 // consistency (leaks, corruptions, with the clusters involved) while it is open.
-import { bdrvFlush } from '../../io';
 import { nodesBelow, type BlockNode } from '../../node';
 import { checkQcow2Image, type CheckResult } from './check';
+import { inspectImageReader } from './qcow2';
 
 export { qcow2Driver } from './qcow2';
 export type { CheckResult, RefcountMismatch } from './check';
@@ -13,17 +13,14 @@ export function findQcow2Nodes(root: BlockNode): BlockNode[] {
 }
 
 /**
- * qemu-img check on an open node, without repairing: the node's caches are written first (its
- * metadata is then all on disk), and the image is read through its file child.
+ * qemu-img check on an open node, without repairing and without side effects: the image file
+ * is read with the inspection flag (no rule check, no events), and what the caches hold dirty
+ * is laid over it, so the check sees the metadata a flush would write without flushing.
  */
 export async function checkQcow2Node(node: BlockNode): Promise<CheckResult> {
   const file = node.primaryChild;
   if (!file) throw new Error(`node '${node.nodeName}' has no image file`);
-  if (!node.readOnly) await bdrvFlush(node).catch(() => undefined);
-  const read = async (offset: number, bytes: number) => {
-    const buf = new Uint8Array(bytes);
-    await file.preadv(offset, bytes, buf);
-    return buf;
-  };
+  const read = inspectImageReader(node);
+  if (!read) throw new Error(`node '${node.nodeName}' is not an open qcow2 node`);
   return checkQcow2Image(read, await file.getLength());
 }

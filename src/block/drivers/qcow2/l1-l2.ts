@@ -1,7 +1,7 @@
 // The two-level cluster map (QEMU's qcow2-cluster.c, lookup side): the L1 table in memory, L2
 // slices through the cache, finding the host offset of a guest range, and making an L2 table
 // writable (allocating it, or copying a shared one). L1 growth lives here too.
-import { BlockError, EFBIG } from '../../errors';
+import { BlockError, EFBIG, EIO } from '../../errors';
 import { be32, clusterType, type ClusterType, entryOffset, HI_COPIED, LO_ZERO, putBe32, QCOW_MAX_L1_SIZE } from './format';
 import { allocClusters, fire, freeClusters, pwriteSync } from './refcount';
 import { hex, OL_ACTIVE_L1, type Qcow2State } from './state';
@@ -112,11 +112,26 @@ export function setL1(s: Qcow2State, i: number, hi: number, lo: number): void {
   putBe32(s.l1, i * 8 + 4, lo >>> 0);
 }
 
+/** Where the L2 slice holding the guest offset's entry starts in the image file. */
+function l2SliceOffset(s: Qcow2State, guestOffset: number, l2Offset: number): number {
+  return l2Offset + s.l2EntryBytes * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
+}
+
 /** l2_load: the cache entry of the L2 slice holding the guest offset's entry. */
 export function l2Load(s: Qcow2State, guestOffset: number, l2Offset: number): number | Promise<number> {
-  const sliceOffset = l2Offset + s.l2EntryBytes * (s.l2Index(guestOffset) - s.l2SliceIndex(guestOffset));
+  const sliceOffset = l2SliceOffset(s, guestOffset, l2Offset);
   const hit = s.l2Cache.lookup(sliceOffset);
   return hit >= 0 ? hit : s.l2Cache.get(sliceOffset);
+}
+
+/** A bad L2 entry found while mapping: the normal path signals corruption, inspection fails with EIO. */
+class BadL2Entry extends Error {}
+
+/** The mapping of a range whose L1 entry is empty: unallocated up to the end of the L2 slice. */
+function unmapped(s: Qcow2State, offset: number, bytes: number): HostMapping {
+  const inCluster = offset % s.clusterSize;
+  const available = (s.l2SliceSize - s.l2SliceIndex(offset)) * s.clusterSize;
+  return { bytes: Math.min(bytes + inCluster, available) - inCluster, host: 0, type: 'unallocated', hi: 0, lo: 0 };
 }
 
 /**
@@ -124,60 +139,91 @@ export function l2Load(s: Qcow2State, guestOffset: number, l2Offset: number): nu
  * and where the cluster type or host contiguity changes.
  */
 export async function getHostOffset(s: Qcow2State, offset: number, bytes: number): Promise<HostMapping> {
+  const l1Index = s.l1Index(offset);
+  const l2Offset = l1Index < s.l1Size ? entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index)) : 0;
+  if (!l2Offset) return unmapped(s, offset, bytes);
+  if (l2Offset % s.clusterSize) throw await s.corruption(`L2 table offset ${hex(l2Offset)} unaligned (L1 index: ${hex(l1Index)})`);
+  const loaded = l2Load(s, offset, l2Offset);
+  const entry = typeof loaded === 'number' ? loaded : await loaded;
+  try {
+    return mapInSlice(s, s.l2Cache.tables[entry], offset, bytes, l2Offset);
+  } catch (e) {
+    if (e instanceof BadL2Entry) throw await s.corruption(e.message);
+    throw e;
+  } finally {
+    s.l2Cache.put(entry);
+  }
+}
+
+/**
+ * getHostOffset for an inspection read (BDRV_REQ_INSPECT): the same mapping, without the lock's
+ * help and without touching the L2 cache. A cached slice (maybe dirty, newer than the disk) is
+ * read in place and left as it was (no reference, no LRU step); an uncached one is read from the
+ * image file into a buffer of its own, with the inspection flag (no l2_load, no rule check).
+ * A bad entry fails with EIO and leaves the image alone (no corruption is signalled).
+ */
+export async function inspectHostOffset(s: Qcow2State, offset: number, bytes: number, flags: number): Promise<HostMapping> {
+  const l1Index = s.l1Index(offset);
+  const l2Offset = l1Index < s.l1Size ? entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index)) : 0;
+  if (!l2Offset) return unmapped(s, offset, bytes);
+  if (l2Offset % s.clusterSize) throw new BlockError(EIO);
+  const sliceOffset = l2SliceOffset(s, offset, l2Offset);
+  let cached = s.l2Cache.peek(sliceOffset);
+  let table: Uint8Array;
+  if (cached >= 0) {
+    table = s.l2Cache.tables[cached];
+  } else {
+    table = new Uint8Array(s.l2Cache.tableSize);
+    await s.file.preadv(sliceOffset, table.length, table, flags);
+    // A request may have loaded (and changed) the slice meanwhile: the cache is newer then.
+    cached = s.l2Cache.peek(sliceOffset);
+    if (cached >= 0) table = s.l2Cache.tables[cached];
+  }
+  try {
+    return mapInSlice(s, table, offset, bytes, l2Offset);
+  } catch (e) {
+    if (e instanceof BadL2Entry) throw new BlockError(EIO);
+    throw e;
+  }
+}
+
+/** The mapping read from the L2 slice `table` (synchronous); a bad entry throws BadL2Entry. */
+function mapInSlice(s: Qcow2State, table: Uint8Array, offset: number, bytes: number, l2Offset: number): HostMapping {
   const cs = s.clusterSize;
   const inCluster = offset % cs;
   let needed = bytes + inCluster;
   let available = (s.l2SliceSize - s.l2SliceIndex(offset)) * cs;
   if (needed > available) needed = available;
-  const l1Index = s.l1Index(offset);
-  let type: SubclusterType = 'unallocated';
   let host = 0;
-  let hi = 0;
-  let lo = 0;
-  if (l1Index < s.l1Size) {
-    const l2Offset = entryOffset(s.l1Hi(l1Index), s.l1Lo(l1Index));
-    if (l2Offset) {
-      if (l2Offset % cs) throw await s.corruption(`L2 table offset ${hex(l2Offset)} unaligned (L1 index: ${hex(l1Index)})`);
-      const loaded = l2Load(s, offset, l2Offset);
-      const entry = typeof loaded === 'number' ? loaded : await loaded;
-      const table = s.l2Cache.tables[entry];
-      try {
-        const index = s.l2SliceIndex(offset);
-        const sc = Math.floor(inCluster / s.subclusterSize);
-        hi = l2Hi(s, table, index);
-        lo = l2Lo(s, table, index);
-        type = subclusterType(s, hi, lo, l2ZeroBits(s, table, index), l2AllocBits(s, table, index), sc);
-        if (s.version < 3 && (type === 'zero-plain' || type === 'zero-alloc')) {
-          throw await s.corruption(`Zero cluster entry found in pre-v3 image (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
-        }
-        if (type === 'compressed' && s.hasDataFile) {
-          throw await s.corruption(`Compressed cluster entry found in image with external data file (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
-        }
-        if (type === 'normal' || type === 'zero-alloc' || type === 'unallocated-alloc') {
-          const hostCluster = entryOffset(hi, lo);
-          host = hostCluster + inCluster;
-          if (hostCluster % cs) {
-            throw await s.corruption(
-              `Cluster allocation offset ${hex(hostCluster)} unaligned (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`,
-            );
-          }
-          if (s.hasDataFile && host !== offset) {
-            throw await s.corruption(
-              `External data file host cluster offset ${hex(hostCluster)} does not match guest cluster offset: ${hex(offset - inCluster)}, L2 index: ${hex(index)})`,
-            );
-          }
-        }
-        const counted = countContiguousSubclusters(s, Math.ceil(needed / cs), sc, table, index);
-        if (counted.count < 0) {
-          // qcow2_get_host_offset's message has two spaces (the allocation path's has one).
-          throw await s.corruption(`Invalid cluster entry found  (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(counted.index)})`);
-        }
-        available = (counted.count + sc) * s.subclusterSize;
-      } finally {
-        s.l2Cache.put(entry);
-      }
+  const index = s.l2SliceIndex(offset);
+  const sc = Math.floor(inCluster / s.subclusterSize);
+  const hi = l2Hi(s, table, index);
+  const lo = l2Lo(s, table, index);
+  const type = subclusterType(s, hi, lo, l2ZeroBits(s, table, index), l2AllocBits(s, table, index), sc);
+  if (s.version < 3 && (type === 'zero-plain' || type === 'zero-alloc')) {
+    throw new BadL2Entry(`Zero cluster entry found in pre-v3 image (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
+  }
+  if (type === 'compressed' && s.hasDataFile) {
+    throw new BadL2Entry(`Compressed cluster entry found in image with external data file (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
+  }
+  if (type === 'normal' || type === 'zero-alloc' || type === 'unallocated-alloc') {
+    const hostCluster = entryOffset(hi, lo);
+    host = hostCluster + inCluster;
+    if (hostCluster % cs) {
+      throw new BadL2Entry(`Cluster allocation offset ${hex(hostCluster)} unaligned (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(index)})`);
+    }
+    if (s.hasDataFile && host !== offset) {
+      throw new BadL2Entry(
+        `External data file host cluster offset ${hex(hostCluster)} does not match guest cluster offset: ${hex(offset - inCluster)}, L2 index: ${hex(index)})`,
+      );
     }
   }
+  const counted = countContiguousSubclusters(s, Math.ceil(needed / cs), sc, table, index);
+  if (counted.count < 0) {
+    // qcow2_get_host_offset's message has two spaces (the allocation path's has one).
+    throw new BadL2Entry(`Invalid cluster entry found  (L2 offset: ${hex(l2Offset)}, L2 index: ${hex(counted.index)})`);
+  }
+  available = (counted.count + sc) * s.subclusterSize;
   if (available > needed) available = needed;
   return { bytes: available - inCluster, host, type, hi, lo };
 }

@@ -7,6 +7,7 @@ import {
   BDRV_BLOCK_DATA,
   BDRV_BLOCK_OFFSET_VALID,
   BDRV_BLOCK_ZERO,
+  BDRV_REQ_INSPECT,
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
   type BlockDriver,
@@ -27,7 +28,7 @@ import { readCompressed, writeCompressedCluster } from './compressed';
 import { clusterDiscard, clusterZeroize } from './discard';
 import { dataFileInfo, openDataFile } from './data-file';
 import { AUTOCLEAR_DATA_FILE_RAW, be32, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DATA_FILE, INCOMPAT_DIRTY, putBe64, QCOW_MAGIC, type QcowHeader } from './format';
-import { getHostOffset, growL1Table, type HostMapping } from './l1-l2';
+import { getHostOffset, growL1Table, inspectHostOffset, type HostMapping } from './l1-l2';
 import { openBacking } from './backing';
 import { readImage } from './open';
 import { bitmapInfoLines, loadDirtyBitmaps, reopenBitmapsRo, reopenBitmapsRw, storeDirtyBitmaps, truncateBitmapsCheck } from './bitmaps';
@@ -68,9 +69,45 @@ class Qcow2Driver implements DriverInstance {
     }
   }
 
-  preadv(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  preadv(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
     this.s.checkAlive();
+    if (flags & BDRV_REQ_INSPECT) return this.inspectRead(offset, bytes, buf, flags);
     return this.read(offset, bytes, buf);
+  }
+
+  /**
+   * An inspection read: the guest's bytes as read() would return them, but mapped without the
+   * lock (a request parked at a breakpoint may hold it) and without touching the caches
+   * (inspectHostOffset), announcing no events, and every child read carrying the flag.
+   */
+  private async inspectRead(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
+    const s = this.s;
+    for (let done = 0; done < bytes; ) {
+      const at = offset + done;
+      const m = await inspectHostOffset(s, at, bytes - done, flags);
+      const n = m.bytes;
+      const part = buf.subarray(done, done + n);
+      switch (m.type) {
+        case 'zero-plain':
+        case 'zero-alloc':
+          part.fill(0);
+          break;
+        case 'unallocated':
+        case 'unallocated-alloc':
+          if (s.backing) await s.backing.preadv(at, n, part, flags);
+          else part.fill(0);
+          break;
+        case 'compressed':
+          await readCompressed(s, this.zlib, m.hi, m.lo, at, n, part, flags);
+          break;
+        case 'normal':
+          await s.dataFile.preadv(m.host, n, part, flags);
+          break;
+        case 'invalid':
+          throw new BlockError(EIO);
+      }
+      done += n;
+    }
   }
 
   /** qcow2_co_preadv_part: each run of one cluster type is read from where it lives. */
@@ -272,10 +309,11 @@ class Qcow2Driver implements DriverInstance {
   private preallocationChecked = false;
 
   /** qcow2_co_block_status (the first call also runs QEMU's metadata preallocation probe). */
-  async blockStatus(offset: number, bytes: number): Promise<BlockStatus> {
+  async blockStatus(offset: number, bytes: number, _wantZero: boolean, flags: number): Promise<BlockStatus> {
     const s = this.s;
     s.checkAlive();
-    const m = await this.locked(async () => {
+    // Inspection maps without lock or caches, and leaves the preallocation probe to the guest.
+    const m = flags & BDRV_REQ_INSPECT ? await inspectHostOffset(s, offset, Math.min(bytes, 0x7fffffff), flags) : await this.locked(async () => {
       if (!this.preallocationChecked) {
         this.preallocationChecked = true;
         await detectMetadataPreallocation(s).catch(() => undefined);
@@ -472,6 +510,36 @@ class Qcow2Driver implements DriverInstance {
  * effects matter here (it reports refcount structures that are corrupt), as QEMU's answer only
  * tunes block status for preallocated images.
  */
+/**
+ * How an inspection (the app's image check) reads a qcow2 node's image file: with the inspection
+ * flag, and with what a flush would write laid over it (dirty L2 slices; dirty refcount blocks
+ * unless refcounts are lazy), so the check sees the image as it stands without a flush that
+ * would fire l2_update or refblock_update_part. null when the node is not an open qcow2 node.
+ */
+export function inspectImageReader(node: BlockNode): ((offset: number, bytes: number) => Promise<Uint8Array>) | null {
+  const drv: unknown = node.drv;
+  if (!(drv instanceof Qcow2Driver)) return null;
+  const s = drv.s;
+  return async (offset, bytes) => {
+    const buf = new Uint8Array(bytes);
+    await s.file.preadv(offset, bytes, buf, BDRV_REQ_INSPECT);
+    overlayDirty(s.l2Cache, offset, buf);
+    if (s.needAccurateRefcounts) overlayDirty(s.refblockCache, offset, buf);
+    return buf;
+  };
+}
+
+function overlayDirty(cache: Qcow2State['l2Cache'], offset: number, buf: Uint8Array): void {
+  const end = offset + buf.length;
+  for (let i = 0; i < cache.size; i++) {
+    const at = cache.offsets[i];
+    if (!cache.dirty[i] || !at || at >= end || at + cache.tableSize <= offset) continue;
+    const from = Math.max(at, offset);
+    const to = Math.min(at + cache.tableSize, end);
+    buf.set(cache.tables[i].subarray(from - at, to - at), from - offset);
+  }
+}
+
 async function detectMetadataPreallocation(s: Qcow2State): Promise<void> {
   const end = Math.ceil((await s.file.getLength()) / s.clusterSize);
   for (let i = 0; i < end; i++) await refcountOf(s, i);

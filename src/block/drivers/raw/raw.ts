@@ -8,6 +8,7 @@ import {
   BDRV_BLOCK_OFFSET_VALID,
   BDRV_BLOCK_RAW,
   BDRV_REQ_FUA,
+  BDRV_REQ_INSPECT,
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
 } from '../../driver';
@@ -48,7 +49,8 @@ class RawDriver implements DriverInstance {
 
 
   async preadv(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
-    if (this.file.wants('read_aio')) await this.file.debugEvent('read_aio', { op: 'read', offset, bytes });
+    // An inspection read announces nothing (and passes the flag down).
+    if (!(flags & BDRV_REQ_INSPECT) && this.file.wants('read_aio')) await this.file.debugEvent('read_aio', { op: 'read', offset, bytes });
     return this.file.preadv(offset + this.offset, bytes, buf, flags);
   }
 

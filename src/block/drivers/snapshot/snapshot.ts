@@ -48,14 +48,15 @@ export class SnapshotOverlay implements DriverInstance {
     this.state = new Uint8Array(Math.ceil(size / CLUSTER));
   }
 
-  private async readBase(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  private async readBase(offset: number, bytes: number, buf: Uint8Array, flags: number): Promise<void> {
     const baseLen = await this.base.getLength();
     const n = Math.max(0, Math.min(bytes, baseLen - offset));
-    if (n > 0) await this.base.preadv(offset, n, n === bytes ? buf : buf.subarray(0, n));
+    if (n > 0) await this.base.preadv(offset, n, n === bytes ? buf : buf.subarray(0, n), flags);
     if (n < bytes) buf.fill(0, n);
   }
 
-  async preadv(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
+  /** `flags` (an inspection read's BDRV_REQ_INSPECT) go on to the base image. */
+  async preadv(offset: number, bytes: number, buf: Uint8Array, flags = 0): Promise<void> {
     for (let done = 0; done < bytes; ) {
       const cluster = Math.floor((offset + done) / CLUSTER);
       const st = this.state[cluster] ?? UNALLOCATED;
@@ -70,7 +71,7 @@ export class SnapshotOverlay implements DriverInstance {
       } else if (st === ZERO) {
         part.fill(0);
       } else {
-        await this.readBase(offset + done, n, part);
+        await this.readBase(offset + done, n, part, flags);
       }
       done += n;
     }

@@ -255,7 +255,28 @@ describe('readSectorPair', () => {
     expect([...r.b]).toEqual([...new Array(512).fill(2), ...new Array(512).fill(0)]);
   });
 
-  test('an error on one side is its errno, not an exception', async () => {
+  test('an error on one side is its errno, not an exception; the image is left alone', async () => {
+    const host = new MemoryHost();
+    host.addFile('a.raw', new Uint8Array(4096).fill(1));
+    // A qcow2 image whose first L1 entry points at an unaligned L2 table: reading it fails.
+    const img = qcow2Bytes(MiB);
+    const view = new DataView(img.buffer);
+    const l1 = Number(view.getBigUint64(40));
+    view.setBigUint64(l1, 0x8000000000000201n);
+    host.addFile('b.qcow2', img);
+    const before = img.slice();
+    const ba = await open(host, 'a.raw', 'raw');
+    const bb = await open(host, 'b.qcow2', 'qcow2', false);
+    const r = await readSectorPair(ba.rootChild, bb.rootChild, 0, 512);
+    expect(r.aErrno).toBe(0);
+    expect(r.bErrno).toBe(5);
+    expect(r.a[0]).toBe(1);
+    // An inspection read signals no corruption: the image is not marked corrupt, still readable elsewhere.
+    await bb.close();
+    expect(host.files.get('b.qcow2')).toEqual(before);
+  });
+
+  test('reads are inspection: the rules of blkdebug neither fail nor count them', async () => {
     const host = new MemoryHost();
     host.addFile('a.raw', new Uint8Array(4096).fill(1));
     host.addFile('b.raw', new Uint8Array(4096));
@@ -267,7 +288,10 @@ describe('readSectorPair', () => {
     );
     const r = await readSectorPair(ba.rootChild, bb.rootChild, 0, 512);
     expect(r.aErrno).toBe(0);
-    expect(r.bErrno).toBe(5);
-    expect(r.a[0]).toBe(1);
+    expect(r.bErrno).toBe(0);
+    const d = await collect(diffChildren(ba.rootChild, bb.rootChild));
+    expect(merged(d.ranges)).toEqual([{ offset: 0, bytes: 4096 }]);
+    // A guest read still meets the rule.
+    await expect(bb.pread(0, 512, new Uint8Array(512))).rejects.toMatchObject({ errno: 5 });
   });
 });

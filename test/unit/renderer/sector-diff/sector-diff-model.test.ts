@@ -8,6 +8,9 @@ import {
   asciiChar,
   blocksFor,
   choosePair,
+  comparableMask,
+  errnoName,
+  unreadableRow,
   diffEntry,
   diffMask,
   formatOffset,
@@ -183,8 +186,8 @@ describe('mismatch entries and navigation', () => {
     expect(e.detail).toContain('contents differ');
     const rv = verifyEntry(mismatch({ id: 2, kind: 'return-value', sectors: [], firstMismatch: null, offset: 8192, bytes: 512, testErrno: 5 }));
     expect(rv).toMatchObject({ offset: 8192, bytes: 512 });
-    expect(rv.label).toBe('#2 read 0x2000 +512 B · sector 16');
-    expect(rv.detail).toContain('return value (test 5, raw ok)');
+    expect(rv.label).toBe('#2 read 0x2000 +512 B · sector 16 · test EIO');
+    expect(rv.detail).toContain('return value (test EIO, raw ok)');
     const noSectors = verifyEntry(mismatch({ id: 3, sectors: [], firstMismatch: 0x1203 }));
     expect(noSectors).toMatchObject({ offset: 0x1200, bytes: 512 });
     expect(diffEntry({ offset: 0x20000, bytes: 1024 }).label).toBe('diff 0x20000 +1 KiB · sectors 256–257');
@@ -324,5 +327,19 @@ describe('nodes and pairs', () => {
     expect(choosePair({ ...snapshot, blkverify: [] }, 'top', '')).toBeNull();
     expect(choosePair(null, '', '')).toBeNull();
     expect(pairLength(nodes, null)).toBe(0);
+  });
+});
+
+describe('unreadable sides', () => {
+  it('names errnos and shows unknown bytes as ?? that never count as differing', () => {
+    expect(errnoName(5)).toBe('EIO');
+    expect(errnoName(28)).toBe('ENOSPC');
+    expect(errnoName(9999)).toBe('errno 9999');
+    expect(unreadableRow(16, 4)).toEqual({ offset: 16, hex: ['??', '??', '??', '??'], ascii: '????' });
+    const a = new Uint8Array(16).fill(1);
+    const b = new Uint8Array(16);
+    expect(comparableMask(a, b, 0, 0, 0).every(Boolean)).toBe(true);
+    expect(comparableMask(a, b, 0, 5, 0).some(Boolean)).toBe(false);
+    expect(comparableMask(a, b, 5, 0, 0).some(Boolean)).toBe(false);
   });
 });
