@@ -33,6 +33,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
+  // The lazy Monaco chunk (~7 MB) can take longer than expect's 5 s default on a busy 2-core machine.
+  expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: process.env.E2E_REPORT ?? 'reports/playwright.json' }]],
   use: {
     baseURL: BASE_URL,

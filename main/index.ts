@@ -20,7 +20,7 @@ let mainWindow: BrowserWindow | null = null;
 if (claimSingleInstance(app, () => mainWindow)) startApp();
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(paths.preload));
+  const win = new BrowserWindow(windowOptions(paths.preload, paths.icon));
   mainWindow = win;
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
@@ -94,7 +94,8 @@ function startApp(): void {
       quit: () => app.quit(),
       exportRules: () => {
         try {
-          return engine.exportRules();
+          // The text as the user wrote and applied it (or the rule file opened), else the engine's rendering.
+          return engine.rulesText().applied ?? engine.exportRules();
         } catch {
           return null; // no blkdebug node in the open image
         }

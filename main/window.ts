@@ -6,18 +6,22 @@ import { pathToFileURL } from 'node:url';
 export interface AppPaths {
   preload: string;
   rendererIndex: string;
+  /** The window icon (Linux and Windows; macOS takes the bundle's). */
+  icon: string;
 }
 
-/** Where electron-vite puts the preload and renderer, relative to the built out/main. */
+/** Where electron-vite puts the preload and renderer, relative to the built out/main; the icon is the repo's assets/. */
 export function appPaths(mainDir: string): AppPaths {
   return {
     preload: join(mainDir, '..', 'preload', 'index.js'),
     rendererIndex: join(mainDir, '..', 'renderer', 'index.html'),
+    icon: join(mainDir, '..', '..', 'assets', 'icon-512.png'),
   };
 }
 
-export function windowOptions(preload: string): BrowserWindowConstructorOptions {
+export function windowOptions(preload: string, icon?: string): BrowserWindowConstructorOptions {
   return {
+    ...(icon === undefined ? {} : { icon }),
     width: 1100,
     height: 720,
     minWidth: 640,

@@ -26,6 +26,14 @@ const api: BridgeApi = {
   cancelDiff: (req) => ipcRenderer.invoke(CHANNELS.cancelDiff, req),
   createImage: (req) => ipcRenderer.invoke(CHANNELS.createImage, req),
   cancelJob: (req) => ipcRenderer.invoke(CHANNELS.cancelJob, req),
+  resetWorkspace: () => ipcRenderer.invoke(CHANNELS.resetWorkspace),
+  runWorkspaceStep: (req) => ipcRenderer.invoke(CHANNELS.runWorkspaceStep, req),
+  runWorkspaceSteps: () => ipcRenderer.invoke(CHANNELS.runWorkspaceSteps),
+  consoleTranscript: () => ipcRenderer.invoke(CHANNELS.consoleTranscript),
+  eventHistory: (...args) => ipcRenderer.invoke(CHANNELS.eventHistory, ...args),
+  rulesText: (...args) => ipcRenderer.invoke(CHANNELS.rulesText, ...args),
+  saveRulesDraft: (req) => ipcRenderer.invoke(CHANNELS.saveRulesDraft, req),
+  clearMemory: (...args) => ipcRenderer.invoke(CHANNELS.clearMemory, ...args),
   onEvents: (listener: EventsListener) => {
     const forward = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(EVENTS_CHANNEL, forward);

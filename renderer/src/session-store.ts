@@ -38,6 +38,8 @@ export interface SessionState {
   /** Bumps when an image is opened or closed. */
   imageSeq: number;
   append(kind: LineKind, text: string): void;
+  /** Replace every line (the session's transcript, on connecting); the last MAX_CONSOLE_LINES stay. */
+  setLines(entries: ReadonlyArray<{ kind: LineKind; text: string }>): void;
   clearLines(): void;
   setSnapshot(snapshot: SessionSnapshot): void;
   setError(message: string | null): void;
@@ -47,6 +49,9 @@ export interface SessionState {
 }
 
 let nextId = 1;
+
+/** A piece of output as the console's lines (a final newline ends the last line, it adds none). */
+const splitLines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
 
 export const useSessionStore = create<SessionState>()((set) => ({
   lines: [],
@@ -59,11 +64,14 @@ export const useSessionStore = create<SessionState>()((set) => ({
   imageSeq: 0,
   append: (kind, text) =>
     set((s) => {
-      const added = text
-        .replace(/\n$/, '')
-        .split('\n')
-        .map((t) => ({ id: nextId++, kind, text: t }));
+      const added = splitLines(text).map((t) => ({ id: nextId++, kind, text: t }));
       return { lines: [...s.lines, ...added].slice(-MAX_CONSOLE_LINES) };
+    }),
+  setLines: (entries) =>
+    set({
+      lines: entries
+        .flatMap((e) => splitLines(e.text).map((t) => ({ id: nextId++, kind: e.kind, text: t })))
+        .slice(-MAX_CONSOLE_LINES),
     }),
   clearLines: () => set({ lines: [] }),
   setSnapshot: (snapshot) =>

@@ -1,9 +1,13 @@
-// Connects the store to the engine: subscribes to event batches (console output, blkdebug
-// activity, graph changes) and takes a fresh snapshot when they may have changed what the views
-// show, at most one snapshot call at a time. Returns the console's run().
+// Connects the store to the engine: first brings back what the session remembers (the console
+// transcript and the recent events, for a reload or a second window), then follows the event
+// batches (console output, blkdebug activity, graph changes) and takes a fresh snapshot when they
+// may have changed what the views show, at most one snapshot call at a time. Returns the
+// console's run().
 import { useCallback, useEffect, useMemo } from 'react';
 import type { BlkstudioApi, EventBatch, SessionEvent } from '../../src/api';
+import { transcriptLines, PROMPT } from './console/transcript';
 import { logEvents } from './events/event-log';
+import { BatchGate, fetchEventHistory, replayable } from './events/history-restore';
 import { useSessionStore } from './session-store';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -46,28 +50,56 @@ export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<
   const refresh = useMemo(() => snapshotRefresher(api), [api]);
 
   useEffect(() => {
-    const onBatch = (batch: EventBatch) => {
-      logEvents(batch.events);
+    let live = true;
+    // What the restored state already holds: batches up to these seqs are not applied again.
+    let historyCut = 0;
+    let transcriptCut = 0;
+    const gate = new BatchGate();
+    const handle = (batch: EventBatch) => {
+      const fresh = batch.seq > historyCut;
+      if (fresh) logEvents(batch.events);
       const store = useSessionStore.getState();
       let stale = false;
       for (const e of batch.events) {
         if (STALE_AFTER.has(e.type)) stale = true;
-        if (e.type === 'console') store.append(e.stream, e.text);
+        if (e.type === 'console') {
+          if (batch.seq > transcriptCut) store.append(e.stream, e.text);
+        } else if (!fresh) continue;
         else if (e.type === 'state-changed') store.stateChanged(e.node, e.from, e.to, e.at);
         else if (e.type === 'rules-replaced') store.rulesReplaced();
         else if (e.type === 'graph-changed') store.imageChanged();
       }
       if (stale) refresh();
     };
-    const stop = api.onEvents(onBatch);
+    const stop = api.onEvents((batch) => {
+      const now = gate.offer(batch);
+      if (now) handle(now);
+    });
+    void (async () => {
+      try {
+        const [transcript, history] = await Promise.all([api.consoleTranscript(), fetchEventHistory(api)]);
+        if (!live) return;
+        useSessionStore.getState().setLines(transcriptLines(transcript));
+        logEvents(replayable(history.events));
+        transcriptCut = transcript.batchSeq;
+        historyCut = history.batchSeq;
+      } catch {
+        // A host that cannot say (or no session): the window starts from the stream.
+      }
+      if (!live) return;
+      for (const b of gate.open()) handle(b);
+    })();
     refresh();
-    return stop;
+    return () => {
+      live = false;
+      stop();
+    };
   }, [api, refresh]);
 
   const run = useCallback(
     async (line: string) => {
       const store = useSessionStore.getState();
-      store.append('input', `qemu-io> ${line}`);
+      store.append('input', PROMPT + line);
       try {
         const result = await api.run(line);
         if (result.stdout) store.append('stdout', result.stdout);

@@ -20,6 +20,14 @@ export const CHANNELS = {
   cancelDiff: 'session:cancel-diff',
   createImage: 'session:create-image',
   cancelJob: 'session:cancel-job',
+  resetWorkspace: 'workspace:reset',
+  runWorkspaceStep: 'workspace:run-step',
+  runWorkspaceSteps: 'workspace:run-steps',
+  consoleTranscript: 'session:console-transcript',
+  eventHistory: 'session:event-history',
+  rulesText: 'session:rules-text',
+  saveRulesDraft: 'session:save-rules-draft',
+  clearMemory: 'session:clear-memory',
 } as const;
 
 export type ApiMethod = keyof typeof CHANNELS;

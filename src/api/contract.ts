@@ -24,7 +24,11 @@ import type {
   SectorPairRequest,
   TagRequest,
   VerifyMismatchDto,
+  WorkspaceInfo,
+  WorkspaceStepRequest,
+  WorkspaceStepRun,
 } from './dto';
+import type { ClearMemoryRequest, EventHistoryPage, EventHistoryRequest, RulesTextDto, SaveDraftRequest, TranscriptDto } from './dto';
 import type { SessionSnapshot } from './snapshot';
 
 /** Argument tuple of each call, as the renderer passes it. */
@@ -49,6 +53,14 @@ export interface ApiRequests {
   cancelDiff: [DiffIdRequest];
   createImage: [CreateImageRequest];
   cancelJob: [JobIdRequest];
+  resetWorkspace: [];
+  runWorkspaceStep: [WorkspaceStepRequest];
+  runWorkspaceSteps: [];
+  consoleTranscript: [];
+  eventHistory: [] | [EventHistoryRequest];
+  rulesText: [] | [NodeRequest];
+  saveRulesDraft: [SaveDraftRequest];
+  clearMemory: [] | [ClearMemoryRequest];
 }
 
 /** Resolved value of each call. */
@@ -84,6 +96,25 @@ export interface ApiResponses {
   createImage: JobStarted;
   /** Stop a running job (it ends with job-done `cancelled`; a half-made image is removed). */
   cancelJob: boolean;
+  /**
+   * Plant the workspace's images and rules afresh, re-open its stack and start a new run with
+   * every step pending (parked requests are released first). BAD_REQUEST without a workspace.
+   */
+  resetWorkspace: WorkspaceInfo;
+  /** Run one step of the workspace (and the earlier steps it needs that are not done); each is verified. */
+  runWorkspaceStep: WorkspaceStepRun[];
+  /** Run every step not done yet, in order; a step whose prerequisite failed stays pending. */
+  runWorkspaceSteps: WorkspaceStepRun[];
+  /** The console transcript the session keeps (commands and their output, oldest first). */
+  consoleTranscript: TranscriptDto;
+  /** A page of the session's recent events, for a window that connects later. */
+  eventHistory: EventHistoryPage;
+  /** The rule text as written and applied (a blkdebug node, default the topmost) and the unapplied draft. */
+  rulesText: RulesTextDto;
+  /** Keep the editor's unapplied rule text in the session (null drops it). */
+  saveRulesDraft: null;
+  /** Forget the transcript, the event history and/or the draft. */
+  clearMemory: null;
 }
 
 export type EventsListener = (batch: EventBatch) => void;

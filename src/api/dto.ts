@@ -1,4 +1,5 @@
 // Data that crosses the process boundary: plain JSON, no classes, no functions.
+import type { SessionEvent } from './events';
 
 export interface EngineInfo {
   /** Block drivers the engine can open, by QEMU driver name. */
@@ -218,16 +219,79 @@ export interface DiffIdRequest {
 // ---- workspaces ------------------------------------------------------------------------------
 
 /** One step of a workspace's script: a qemu-io command line, or a breakpoint set through the API. */
-export type WorkspaceStep = { run: string; note?: string } | { breakpoint: { event: string; tag: string }; note?: string };
+export type WorkspaceStep = ({ run: string; note?: string } | { breakpoint: { event: string; tag: string }; note?: string }) & WorkspaceStepChecks;
+
+/** What a step depends on and what it must have done for its check mark (the session verifies it). */
+export interface WorkspaceStepChecks {
+  /** Indexes of earlier steps that must be done first (running this step runs them too). */
+  needs?: number[];
+  expect?: WorkspaceExpect;
+}
+
+/** A step's outcome, checked by the session after it ran; every field given must hold. */
+export interface WorkspaceExpect {
+  /** The command's return code (0, or -errno as qemuio_command()). */
+  rc?: number;
+  /** No blkverify mismatch was recorded by the step. */
+  noMismatch?: boolean;
+  /** The step recorded a blkverify mismatch of this kind and op (when given: listing this sector number, 512-byte units; with this positive test-side errno). */
+  mismatch?: { kind: 'contents' | 'return-value'; op: string; sector?: number; testErrno?: number };
+  /** The blkdebug state machine moved from `from` (the state before the step) to `to`. */
+  state?: { from: number; to: number };
+  /** No inject-error rule is left active afterwards (the test side reads again). */
+  noActiveErrors?: boolean;
+  /** A breakpoint (suspend rule) with this tag is set afterwards. */
+  breakpoint?: string;
+  /** A request is parked under this tag afterwards (an aio request: waited for). */
+  parked?: string;
+}
+
+export type WorkspaceStepState = 'pending' | 'running' | 'done' | 'failed';
+
+/** Where one step stands in the workspace's current run. */
+export interface WorkspaceStepResult {
+  state: WorkspaceStepState;
+  /** What was checked when done; why not when failed; what it waits for when pending. */
+  reason?: string;
+  /** What the step's command printed (stdout then stderr), once it ran one. */
+  output?: string;
+}
+
+/** The workspace's current run, kept by the session (so every window and a reload see the same). */
+export interface WorkspaceProgress {
+  /** 1 for the workspace as first planted, +1 for each resetWorkspace. */
+  run: number;
+  /** Nothing has run in this workspace yet: the UI runs the steps at first sight. */
+  autoRun: boolean;
+  /** One per step, in order. */
+  steps: WorkspaceStepResult[];
+}
+
+/** resetWorkspace, runWorkspaceStep and runWorkspaceSteps: what each step run printed, in order. */
+export interface WorkspaceStepRun {
+  index: number;
+  /** The command line (or `break EVENT TAG`) as the console shows it. */
+  line: string;
+  result: WorkspaceStepResult;
+  /** What its command printed, per stream (empty for a breakpoint). */
+  stdout: string;
+  stderr: string;
+}
+
+export interface WorkspaceStepRequest {
+  index: number;
+}
 
 /** What the session was started on, when it is more than an image: the first-run demo. */
 export interface WorkspaceInfo {
-  /** Unique per workspace: a window runs the steps once per id. */
+  /** Unique per workspace (kept when resetWorkspace plants it again). */
   id: string;
   kind: 'demo';
   title: string;
   notes: string[];
   steps: WorkspaceStep[];
+  /** The current run's step results (in a session's snapshot). */
+  progress?: WorkspaceProgress;
 }
 
 // ---- background jobs ---------------------------------------------------------------------------
@@ -254,4 +318,81 @@ export interface JobStarted {
 
 export interface JobIdRequest {
   jobId: number;
+}
+
+// ---- the session's memory (what a reloaded or a second window gets back) -----------------------
+
+/** One piece of the console transcript: a command line typed, or what qemu-io printed. */
+export interface TranscriptEntry {
+  /** 1, 2, 3 ... per session, never reused. */
+  id: number;
+  kind: 'input' | 'stdout' | 'stderr';
+  /** input: the command line as run; output: the text as printed (may hold several lines). */
+  text: string;
+  /** Session clock (ms). */
+  at: number;
+}
+
+/** The console transcript the session keeps (the newest, within its caps), oldest first. */
+export interface TranscriptDto {
+  entries: TranscriptEntry[];
+  /** Entries dropped at the front to stay within the caps (or cleared) since the session began. */
+  omitted: number;
+  /**
+   * The newest event batch whose console events are in `entries`: console events of later
+   * batches are not, so a window appends those from the stream.
+   */
+  batchSeq: number;
+}
+
+export interface EventHistoryRequest {
+  /** Return events with a history index above this (default 0: from the oldest kept). */
+  after?: number;
+  /** At most this many (default and maximum EVENT_HISTORY_PAGE). */
+  limit?: number;
+}
+
+/** The largest page eventHistory returns. */
+export const EVENT_HISTORY_PAGE = 10_000;
+
+/** A page of the session's recent events (the ones the timeline and "last writes" read). */
+export interface EventHistoryPage {
+  /** The events, oldest first; they are indexed first..last in the session's history. */
+  events: SessionEvent[];
+  /** The index of events[0] (when there are any). */
+  from: number;
+  /** The index of the last event returned (== `after` when none). */
+  to: number;
+  /** The newest index the history holds now: when `to` < `last`, ask again with after: to. */
+  last: number;
+  /** Events between `after` and `from` the history no longer holds. */
+  dropped: number;
+  /** The newest event batch fully in the history: batches up to it are in these pages. */
+  batchSeq: number;
+}
+
+/** The rule text of a blkdebug node as the user wrote and applied it, and unapplied edits. */
+export interface RulesTextDto {
+  /** The blkdebug node (null: the image has none). */
+  node: string | null;
+  /** The text last applied (or the rule file the node was opened with); null: not known. */
+  applied: string | null;
+  /** Where `applied` came from. */
+  origin: 'apply' | 'config-file' | null;
+  /** The editor's unapplied text, kept for any window of the session; null: none. */
+  draft: string | null;
+  /** Session clock (ms) when the draft was saved. */
+  draftAt: number | null;
+}
+
+export interface SaveDraftRequest {
+  /** The editor's text; null (or the applied text) drops the draft. */
+  text: string | null;
+}
+
+export interface ClearMemoryRequest {
+  /** Default: everything not named false. */
+  transcript?: boolean;
+  events?: boolean;
+  draft?: boolean;
 }

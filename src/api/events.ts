@@ -40,6 +40,8 @@ export type SessionEvent =
   | { type: 'console'; at: number; stream: 'stdout' | 'stderr'; text: string }
   /** An image was opened or closed (by a call or by an `open`/`close` command): snapshot again. */
   | { type: 'graph-changed'; at: number; open: boolean }
+  /** The workspace's run moved on (a step ran or was verified, or resetWorkspace): snapshot again. */
+  | { type: 'workspace-changed'; at: number }
   // ---- coalescing (see event-batcher.ts) ------------------------------------------------------
   /** Completed requests of one node and operation that a flood folded into counters. */
   | { type: 'requests-summarized'; node: string; op: RequestOp; count: number; bytes: number; errors: number; started: number }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ApiMethod } from './channels';
 import type { ApiRequests } from './contract';
-import { MAX_PAIR_BYTES } from './dto';
+import { EVENT_HISTORY_PAGE, MAX_PAIR_BYTES } from './dto';
 
 const name = z.string().min(1).max(256);
 const filename = z.string().min(1).max(4096);
@@ -32,6 +32,10 @@ const createImage = z.strictObject({
   open: z.boolean().optional(),
 });
 const jobId = z.strictObject({ jobId: z.number().int().min(1) });
+const workspaceStep = z.strictObject({ index: z.number().int().min(0).max(1000) });
+const eventHistory = z.strictObject({ after: offset.optional(), limit: z.number().int().min(1).max(EVENT_HISTORY_PAGE).optional() });
+const saveDraft = z.strictObject({ text: ruleText.nullable() });
+const clearMemory = z.strictObject({ transcript: z.boolean().optional(), events: z.boolean().optional(), draft: z.boolean().optional() });
 
 const none = z.tuple([]);
 
@@ -56,6 +60,14 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   cancelDiff: z.tuple([diffId]),
   createImage: z.tuple([createImage]),
   cancelJob: z.tuple([jobId]),
+  resetWorkspace: none,
+  runWorkspaceStep: z.tuple([workspaceStep]),
+  runWorkspaceSteps: none,
+  consoleTranscript: none,
+  eventHistory: z.union([none, z.tuple([eventHistory])]),
+  rulesText: z.union([none, z.tuple([nodeRequest])]),
+  saveRulesDraft: z.tuple([saveDraft]),
+  clearMemory: z.union([none, z.tuple([clearMemory])]),
 };
 
 export { z };

@@ -8,7 +8,7 @@ export class ApiPayloadError extends Error {
   override readonly name = 'ApiPayloadError';
 }
 
-const NO_ARGUMENTS: ReadonlySet<ApiMethod> = new Set(['appInfo', 'closeImage', 'snapshot']);
+const NO_ARGUMENTS: ReadonlySet<ApiMethod> = new Set(['appInfo', 'closeImage', 'snapshot', 'resetWorkspace', 'runWorkspaceSteps', 'consoleTranscript']);
 
 export function isApiMethod(method: unknown): method is ApiMethod {
   return typeof method === 'string' && (API_METHODS as string[]).includes(method);

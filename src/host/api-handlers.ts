@@ -51,5 +51,19 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
     cancelDiff: (req) => session.cancelDiff(req.diffId),
     createImage: (req) => session.createImage(req),
     cancelJob: (req) => session.cancelJob(req.jobId),
+    resetWorkspace: () => session.resetWorkspace(),
+    runWorkspaceStep: (req) => session.runWorkspaceStep(req.index),
+    runWorkspaceSteps: () => session.runWorkspaceSteps(),
+    consoleTranscript: () => session.consoleTranscript(),
+    eventHistory: (...args) => session.eventHistory(args[0] ?? {}),
+    rulesText: (...args) => session.rulesText(args[0]?.node),
+    saveRulesDraft: (req) => {
+      session.saveRulesDraft(req.text);
+      return null;
+    },
+    clearMemory: (...args) => {
+      session.clearMemory(args[0] ?? {});
+      return null;
+    },
   };
 }

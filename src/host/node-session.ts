@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenImageRequest } from '../api';
 import { Session, type SessionEnv } from '../session/index';
-import { createDemoWorkspace } from './demo-workspace';
+import { createDemoWorkspace, plantDemoFiles } from './demo-workspace';
 import { createImageFile } from './image-create';
 import { NodeBlockHost } from './node-block-host';
 
@@ -67,5 +67,11 @@ export async function openAppSession(image?: OpenImageRequest): Promise<Session>
   if (image) return openNodeSession(image);
   const tmp = temporaryDir('blkstudio-demo-');
   const demo = await createDemoWorkspace(tmp.dir);
-  return Session.open(new NodeBlockHost(), demo.open, { ...nodeSessionEnv(), workspace: demo.info, onClosed: tmp.remove });
+  return Session.open(new NodeBlockHost(), demo.open, {
+    ...nodeSessionEnv(),
+    workspace: demo.info,
+    // Run the demo again: the same files, written afresh over the ones the last run changed.
+    replantWorkspace: () => plantDemoFiles(tmp.dir),
+    onClosed: tmp.remove,
+  });
 }

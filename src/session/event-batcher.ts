@@ -65,6 +65,11 @@ export class EventBatcher {
     };
   }
 
+  /** The seq of the last batch sent (0: none yet). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Whether anybody listens (nothing is buffered otherwise). */
   get active(): boolean {
     return this.listeners.size > 0;

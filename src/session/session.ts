@@ -24,15 +24,20 @@ import { HostTerminated } from '../qemu-io/qemu-io-host';
 import { ConsoleHost } from './console-host';
 import type { SessionEnv } from './env';
 import { EventBatcher, type BatcherOptions } from './event-batcher';
-import type { CreateImageRequest, JobStarted, WorkspaceInfo } from '../api/dto';
+import type { CreateImageRequest, JobStarted, WorkspaceInfo, WorkspaceStepRun } from '../api/dto';
 import type { DiffRequest, DiffStarted, ImageCheck, MismatchRequest, RuleLint, RunResult, SectorPair, SectorPairRequest, VerifyMismatchDto } from '../api/dto';
-import type { BatchListener, InFlightRequest, SessionEvent } from './events';
+import type { BatchListener, EventBatch, InFlightRequest, SessionEvent } from './events';
 import { Jobs } from './jobs';
 import { SectorDiffs } from './sector-diffs';
 import { SessionError } from './session-error';
-import { snapshotEngine, snapshotNode, type SessionSnapshot } from './snapshot';
+import { snapshotEngine, snapshotNode, type SessionSnapshot, type SnapshotNode } from './snapshot';
 import { decodeUtf8 } from './utf8';
+import { EventHistory } from './event-history';
+import { RuleTextMemory } from './rule-text-memory';
+import { Transcript, type TranscriptLimits } from './transcript';
+import type { ClearMemoryRequest, EventHistoryPage, EventHistoryRequest, RulesTextDto, TranscriptDto } from '../api/dto';
 import { binaryStringToBytes } from '../common/binary-string';
+import { WorkspaceRunner } from './workspace';
 
 /** What qemu-io accepts for an image: its command line and `open` options (block OpenRequest). */
 export type OpenSpec = OpenRequest;
@@ -45,6 +50,13 @@ export interface SessionOptions extends SessionEnv {
   workspace?: WorkspaceInfo;
   /** Called once the session has closed (hosts remove scratch files here). */
   onClosed?: () => void;
+  /**
+   * Plants the workspace's files afresh (its image is closed meanwhile) and says how to open
+   * it again: what resetWorkspace calls. Absent: the workspace cannot be reset.
+   */
+  replantWorkspace?: () => Promise<OpenSpec>;
+  /** What the session remembers for windows that connect later (a reload, a second window). */
+  memory?: { events?: number; transcript?: TranscriptLimits };
 }
 
 /** What one command line printed, and its return code (0 or -errno, as qemuio_command()). */
@@ -91,6 +103,9 @@ const TAIL_BYTES = 4096;
  */
 export const CONSOLE_OUTPUT_CAP = 1024 * 1024;
 
+/** A rule file larger than this (the contract's limit on rule text) is not kept as the rule text. */
+const RULE_FILE_MAX_BYTES = 512 * 1024;
+
 export class Session {
   private io: QemuIo;
   private readonly console: ConsoleHost;
@@ -113,6 +128,14 @@ export class Session {
   private readonly jobs: Jobs;
   /** The backend the workspace describes (the image Session.open opened). */
   private workspaceBlk: BlockBackendApi | null = null;
+  /** The workspace's run: which steps ran and what each verifiably did. */
+  private readonly workspaceRun: WorkspaceRunner | null;
+  /** The session's memory: console transcript, recent events, the rule text as written. */
+  private readonly transcript: Transcript;
+  private readonly history: EventHistory;
+  private readonly ruleText = new RuleTextMemory();
+  /** The rule files of the image just opened, being read (rememberConfigFile). */
+  private configReads: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly blockHost: BlockHost,
@@ -127,8 +150,21 @@ export class Session {
     );
     this.jobs = new Jobs((e) => this.emit(e), () => this.now());
     this.diffs = new SectorDiffs((e) => this.emit(e), () => this.now(), blockHost.bytesEqual?.bind(blockHost));
+    this.transcript = new Transcript(options.memory?.transcript);
+    this.history = new EventHistory(options.memory?.events);
+    this.batcher.subscribe((batch) => this.remember(batch));
     this.io = this.newInterpreter();
     this.startIdle();
+    this.workspaceRun = options.workspace
+      ? new WorkspaceRunner(options.workspace, {
+          run: (line) => this.run(line),
+          addBreakpoint: (event, tag) => this.addBreakpoint(event, tag),
+          snapshot: () => this.snapshot(),
+          mismatches: () => (this.diffs.snapshot().length > 0 ? this.diffs.listMismatches() : []),
+          changed: () => this.emit({ type: 'workspace-changed', at: this.now() }),
+          timer: options.timer,
+        })
+      : null;
   }
 
   /**
@@ -180,7 +216,10 @@ export class Session {
   run(line: string): Promise<RunResult> {
     return this.enqueue(async () => {
       const text = line.endsWith('\n') ? line.slice(0, -1) : line;
-      return this.captured(async () => {
+      // Console output still waiting for its batch printed before this command: it goes first.
+      this.batcher.flushNow();
+      this.transcript.add('input', text, this.now());
+      const result = await this.captured(async () => {
         const rc = await this.io.command(utf8ToBinaryString(text));
         if (this.io.quit) {
           // qemu-io's exit path: wait for every request, close the image. The session lives on.
@@ -190,6 +229,9 @@ export class Session {
         }
         return rc;
       });
+      this.transcript.add('stdout', result.stdout, this.now());
+      this.transcript.add('stderr', result.stderr, this.now());
+      return result;
     });
   }
 
@@ -205,6 +247,7 @@ export class Session {
       if (result.rc !== 0) {
         throw Object.assign(new SessionError('OPEN_FAILED', result.stderr.trim() || 'cannot open the image'), { output: result });
       }
+      await this.configReads;
       return result;
     });
   }
@@ -383,6 +426,35 @@ export class Session {
       },
     };
     this.emit({ type: 'graph-changed', at: this.now(), open: true });
+    this.configReads = Promise.all(findBlkdebugEngines(blk.root).map(({ node, engine }) => this.rememberConfigFile(blk.root, node, engine))).then(() => undefined);
+  }
+
+  /**
+   * A blkdebug node opened with a rule file (`blkdebug:rules.cfg:disk`): that file, as written,
+   * is the rule text, as long as it still says what the engine loaded (every rule from the file
+   * at a section of its kind at its line, none from options).
+   */
+  private async rememberConfigFile(root: SnapshotNode, nodeName: string, engine: BlkdebugEngine): Promise<void> {
+    const find = (n: SnapshotNode): SnapshotNode | null => (n.nodeName === nodeName ? n : n.children.reduce<SnapshotNode | null>((hit, c) => hit ?? find(c.node), null));
+    const config = find(root)?.openOptions.get('config');
+    if (typeof config !== 'string' || config === '') return;
+    let text: string;
+    try {
+      const bytes = await this.blockHost.readFile(config);
+      if (bytes.length > RULE_FILE_MAX_BYTES) return;
+      text = decodeUtf8(bytes);
+    } catch {
+      return;
+    }
+    if (this.ruleText.appliedOf(engine)) return;
+    const rules = engine.listRules().filter((r) => r.kind !== 'suspend');
+    if (rules.some((r) => r.source.origin !== 'config' || r.source.line === undefined)) return;
+    const { diagnostics, sections } = outlineRuleFile(text);
+    if (diagnostics.length > 0) return;
+    const rulesections = sections.filter((s) => s.group === 'inject-error' || s.group === 'set-state');
+    if (rulesections.length !== rules.length) return;
+    const at = new Map(rulesections.map((s) => [s.line, s.group]));
+    if (rules.every((r) => at.get(r.source.line!) === r.kind)) this.ruleText.setApplied(engine, text, 'config-file');
   }
 
   private onTrace(ev: TraceEvent): void {
@@ -466,7 +538,9 @@ export class Session {
    */
   applyRules(node: string | undefined, text: string, options: ApplyRulesOptions = {}): ConfigDiagnostic[] {
     const [{ engine }] = this.requireEngines(node);
-    return loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+    const diagnostics = loadRuleFile(engine, text, options.resetState ?? false).map((d) => ({ message: d.message, line: d.line, column: d.column, endColumn: d.endColumn }));
+    if (diagnostics.length === 0) this.ruleText.setApplied(engine, text);
+    return diagnostics;
   }
 
   /**
@@ -627,6 +701,95 @@ export class Session {
     return this.jobs.cancel(jobId);
   }
 
+  // ---- the workspace -------------------------------------------------------------------------------
+
+  /**
+   * Plant the workspace afresh (the host writes its images and rules again while its image is
+   * closed; parked requests are released first), re-open its stack and start a new run with
+   * every step pending. BAD_REQUEST when the session has no workspace to reset.
+   */
+  resetWorkspace(): Promise<WorkspaceInfo> {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const runner = this.workspaceRun;
+    const replant = this.options.replantWorkspace;
+    if (!runner || !replant) throw new SessionError('BAD_REQUEST', 'this session has no workspace to reset');
+    return runner.reset(async () => {
+      await this.closeImage();
+      this.workspaceBlk = null;
+      const spec = await replant();
+      await this.openImage(spec);
+      this.workspaceBlk = this.attached?.blk ?? null;
+    });
+  }
+
+  /** Run one step of the workspace (after the earlier ones it needs), verified. */
+  runWorkspaceStep(index: number): Promise<WorkspaceStepRun[]> {
+    const runner = this.requireWorkspace();
+    if (!Number.isInteger(index) || index < 0 || index >= (this.options.workspace?.steps.length ?? 0)) {
+      throw new SessionError('BAD_REQUEST', `the workspace has no step ${index + 1}`);
+    }
+    return runner.runStep(index);
+  }
+
+  /** Run every step of the workspace not done yet, in order, each verified. */
+  runWorkspaceSteps(): Promise<WorkspaceStepRun[]> {
+    return this.requireWorkspace().runAll();
+  }
+
+  private requireWorkspace(): WorkspaceRunner {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const runner = this.workspaceRun;
+    if (!runner) throw new SessionError('BAD_REQUEST', 'this session has no workspace');
+    if (!this.attached || this.attached.blk !== this.workspaceBlk) {
+      throw new SessionError('BAD_REQUEST', "the workspace's image is not open any more: reset the workspace (Run the demo again) to open it");
+    }
+    return runner;
+  }
+
+  // ---- the session's memory ------------------------------------------------------------------------
+
+  /** A delivered batch: its events into the history, its console output into the transcript. */
+  private remember(batch: EventBatch): void {
+    this.history.record(batch);
+    for (const e of batch.events) if (e.type === 'console') this.transcript.add(e.stream, e.text, e.at);
+  }
+
+  /** The console transcript: each command run and what it printed, output between commands. */
+  consoleTranscript(): TranscriptDto {
+    return this.transcript.list(this.batcher.lastSeq);
+  }
+
+  /** A page of the recent events (oldest first), for a window that connects later. */
+  eventHistory(req: EventHistoryRequest = {}): EventHistoryPage {
+    return this.history.page(req);
+  }
+
+  /**
+   * The rule text of a blkdebug node (default the topmost) as last applied, or the rule file it
+   * was opened with, and the editor's unapplied draft. Needs no blkdebug node (the draft alone).
+   */
+  rulesText(node?: string): RulesTextDto {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const found = this.engines(node)[0];
+    if (!found && node !== undefined) throw new SessionError('NO_BLKDEBUG', `no blkdebug node named '${node}'`);
+    return this.ruleText.describe(found?.node ?? null, found?.engine ?? null);
+  }
+
+  /** Keep the editor's unapplied text in the session (null: there is none any more). */
+  saveRulesDraft(text: string | null): void {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    const found = this.engines()[0];
+    this.ruleText.saveDraft(text, this.now(), found ? (this.ruleText.appliedOf(found.engine)?.text ?? null) : null);
+  }
+
+  /** Forget the transcript, the event history and/or the draft (each unless named false). */
+  clearMemory(req: ClearMemoryRequest = {}): void {
+    if (this.closed) throw new SessionError('CLOSED', 'the session is closed');
+    if (req.transcript !== false) this.transcript.clear();
+    if (req.events !== false) this.history.clear();
+    if (req.draft !== false) this.ruleText.clearDraft();
+  }
+
   // ---- state -------------------------------------------------------------------------------------
 
   snapshot(): SessionSnapshot {
@@ -637,7 +800,7 @@ export class Session {
       image: blk ? { format: blk.formatName, protocol: blk.protocolName ?? null, readOnly: blk.readOnly, root: snapshotNode(blk.root) } : null,
       blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r), (s) => this.spentAt.get(s))),
       blkverify: this.diffs.snapshot(),
-      workspace: blk && blk === this.workspaceBlk ? (this.options.workspace ?? null) : null,
+      workspace: blk && blk === this.workspaceBlk ? (this.workspaceRun?.describe() ?? null) : null,
       inFlight: [...this.inFlight.values()].map((r) => ({ ...r })),
     };
   }

@@ -1,6 +1,7 @@
 // The e2e web server's session, reached from the test process over the same WebSocket the page
-// uses: each scenario starts from a fresh zeroed image under a rule-less blkdebug node, so tests
-// never see each other's rules, state or parked requests.
+// uses: each scenario starts from a fresh zeroed image under a rule-less blkdebug node and an
+// empty session memory, so tests never see each other's rules, state, parked requests, console
+// transcript or event history.
 import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import WebSocket from 'ws';
@@ -42,6 +43,8 @@ export async function callEngine<T>(method: ApiMethod, ...args: unknown[]): Prom
 export async function freshSession(): Promise<string> {
   const file = join(dirname(E2E_IMAGE), `scenario-${process.pid}-${++fresh}.raw`);
   writeFileSync(file, Buffer.alloc(1024 * 1024));
+  // What the session remembers of earlier scenarios (transcript, event history, rule draft) goes too.
+  await callEngine('clearMemory');
   await callEngine('openImage', { filename: `blkdebug::${file}`, format: 'raw' });
   return file;
 }

@@ -17,7 +17,8 @@ async function openEditor(page: Page) {
   await freshSession();
   await page.goto(`/?token=${E2E_TOKEN}`);
   const panel = rulesPanel(page);
-  await expect(panel.locator('.monaco-editor')).toBeVisible();
+  // Monaco is its own ~7 MB chunk, loaded on demand: give it time on a busy machine.
+  await expect(panel.locator('.monaco-editor')).toBeVisible({ timeout: 20_000 });
   // The session's (empty) rules have been loaded into the editor.
   await expect(panel.getByText('Matches the session')).toBeVisible();
   return panel;

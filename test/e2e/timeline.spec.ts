@@ -52,7 +52,13 @@ test('requests, debug events and an injected error per node; filters; click sele
   expect(new Set(requests.map((r) => r.node)).size).toBeGreaterThanOrEqual(2);
 
   // Errors only: just the failed write (on each node it went through) and the injected error.
+  const status = region(page).getByLabel('Timeline status');
   await region(page).getByLabel('Errors only').check();
+  // The counts follow the filter: the items, requests in flight and lanes shown, of all.
+  await expect(status).toContainText(/^\d+ of \d+ items · 0 of 0 in flight · \d+ of \d+ lanes/);
+  const [, shown, total] = (await status.textContent())!.match(/^(\d+) of (\d+) items/)!.map(Number);
+  expect(shown).toBeGreaterThanOrEqual(2);
+  expect(shown).toBeLessThan(total!);
   await expect(rows(page).filter({ hasText: /^.*\bok$/ })).toHaveCount(0);
   await expect.poll(async () => (await listed(page)).every((r) => r.result !== 'ok')).toBe(true);
   const errors = await listed(page);
@@ -61,6 +67,7 @@ test('requests, debug events and an injected error per node; filters; click sele
     expect(r.type === 'error-injected' || (r.type === 'request' && r.op === 'write' && r.offset === '8192' && r.result === 'errno 5 (EIO)'), JSON.stringify(r)).toBe(true);
   }
   await region(page).getByLabel('Errors only').uncheck();
+  await expect(status).toContainText(/^\d+ items · 0 in flight · \d+ lanes/);
 
   // Operation filter: reads only.
   await region(page).getByRole('combobox', { name: 'Operation' }).selectOption('read');
@@ -88,10 +95,13 @@ test('requests, debug events and an injected error per node; filters; click sele
   await expect(marker).toHaveAttribute('data-x', /\d+/);
   const x = Number(await marker.getAttribute('data-x'));
   const y = Number(await marker.getAttribute('data-y'));
-  await region(page).getByRole('img', { name: /Timeline chart/ }).click({ position: { x, y } });
+  // A small marker has a larger target than it is drawn: 7 px beside its centre still hits it.
+  await region(page).getByRole('img', { name: /Timeline chart/ }).click({ position: { x: x + 7, y } });
   await expect(details(page)).toContainText('error-injected');
   await expect(details(page)).toContainText('5 (EIO)');
-  await expect(details(page)).toContainText(/Rule#\d+ inject-error write_aio errno 5 in state 2/);
+  // The rule and the line of the editor's text it is written on (SEEDS_RULES: a comment first).
+  const injectLine = SEEDS_RULES.split('\n').indexOf('[inject-error]') + 1;
+  await expect(details(page)).toContainText(new RegExp(`Rule#\\d+ inject-error write_aio errno 5 in state 2 \\(line ${injectLine}\\)`));
   await expect(marker).toHaveAttribute('aria-selected', 'true');
   // The rule that fired is selected, as in the state machine view.
   const badge = page.getByRole('region', { name: 'State machine' }).getByRole('button', { name: 'inject-error write_aio in state 2', exact: true });

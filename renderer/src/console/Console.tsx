@@ -1,11 +1,13 @@
-// The qemu-io console: the output log exactly as blkstudio-io prints it, a command line with
+// The qemu-io console: the output log exactly as blkstudio-io prints it (the session's
+// transcript, so a reload or a second window shows the same), a command line with
 // history (Up/Down, kept in localStorage) and readline-style completion of command names, and a
 // request bar that composes a qemu-io line by clicking.
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useAppInfoValue } from '../api-context';
+import { useApi, useAppInfoValue } from '../api-context';
 import { useSessionStore } from '../session-store';
 import { commandHint, complete, formatCandidates } from './completion';
 import { addToHistory, atDraft, historyDown, historyUp, loadHistory, saveHistory, type HistoryNav } from './history';
+import { PROMPT } from './transcript';
 import { composeRequest, REQUEST_OPS, takesPattern, takesRange, type RequestForm, type RequestOp } from './request-line';
 import './console.css';
 
@@ -19,6 +21,7 @@ const storage = (): Storage | null => {
 
 export function Console({ run }: { run: (line: string) => Promise<void> }) {
   const lines = useSessionStore((s) => s.lines);
+  const api = useApi();
   const commands = useAppInfoValue()?.engine.commands ?? null;
   const [line, setLine] = useState('');
   const [busy, setBusy] = useState(0);
@@ -99,7 +102,7 @@ export function Console({ run }: { run: (line: string) => Promise<void> }) {
     }
     if (lastTab.current === line) {
       const store = useSessionStore.getState();
-      store.append('input', `qemu-io> ${line}`);
+      store.append('input', PROMPT + line);
       store.append('info', formatCandidates(result.candidates));
       stick.current = true;
       lastTab.current = null;
@@ -126,6 +129,8 @@ export function Console({ run }: { run: (line: string) => Promise<void> }) {
 
   const clear = () => {
     useSessionStore.getState().clearLines();
+    // The transcript is the session's: a reload or another window starts from here too.
+    api.clearMemory({ transcript: true, events: false, draft: false }).catch(() => undefined);
     inputRef.current?.focus();
   };
 

@@ -5,6 +5,7 @@ import type { RuleDiagnostic } from '../../../src/api';
 import { currentLint, useRulesStore } from '../rules/rules-store';
 import { useApplyRules } from '../rules/use-rules';
 import type { EditorBinding } from './editor-binding';
+import { EditorKeysHint } from './EditorKeysHint';
 import { isModified, mergeProblems, outcomeText, problemLabel, type ApplyOutcome } from './problems';
 import './RulesPanel.css';
 
@@ -28,6 +29,8 @@ export function RulesPanel() {
 
   const text = useRulesStore((s) => s.text);
   const appliedText = useRulesStore((s) => s.appliedText);
+  const draft = useRulesStore((s) => s.draft);
+  const draftRestored = useRulesStore((s) => s.draftRestored);
   const lint = useRulesStore(currentLint);
 
   // The last fresh parse: kept while the engine re-parses the text, so markers do not flicker.
@@ -142,6 +145,11 @@ export function RulesPanel() {
             </span>
           )}
           {modified && <span className="rules-modified">Modified, not applied</span>}
+          {modified && draft === 'kept' && (
+            <span className="rules-draft" title="The unapplied text is kept in the session: a reload or another window gets it back">
+              {draftRestored ? 'Restored from the session' : 'Kept in the session'}
+            </span>
+          )}
           {!modified && appliedText !== null && !applying && !resultIsCurrent && <span className="rules-sync">Matches the session</span>}
         </span>
       </div>
@@ -162,6 +170,7 @@ export function RulesPanel() {
           Save rules…
         </button>
       </div>
+      <EditorKeysHint />
       <div className="rules-editor-frame">
         <div ref={hostRef} className="rules-editor-host" />
         {editorStatus.kind === 'loading' && <p className="rules-editor-note muted">Loading editor…</p>}

@@ -3,9 +3,11 @@
 // and the engine's diagnostics → markers. Uses Monaco only through the instance it is given.
 import { useRulesStore } from '../rules/rules-store';
 import type { TextEdit } from '../rules/text-edits';
+import { bindEditorKeys } from './editor-keys-binding';
 import type { Problem } from './problems';
+import { quickFixFor } from './quick-fix';
 import { sectionAt } from './rule-context';
-import type { CreatedEditor } from './rule-monaco';
+import { setQuickFixes, type CreatedEditor } from './rule-monaco';
 
 const MARKER_OWNER = 'blkdebug';
 
@@ -16,8 +18,10 @@ export interface EditorBinding {
   dispose(): void;
 }
 
-export function bindEditor({ monaco, editor, model }: CreatedEditor, onApply: () => void): EditorBinding {
+export function bindEditor(created: CreatedEditor, onApply: () => void): EditorBinding {
+  const { monaco, editor, model } = created;
   const store = useRulesStore;
+  const unbindKeys = bindEditorKeys(created);
   // selectionSeq values caused by this editor, so its own select() does not re-reveal.
   let ownSelectionSeq = -1;
 
@@ -88,12 +92,19 @@ export function bindEditor({ monaco, editor, model }: CreatedEditor, onApply: ()
 
   return {
     setProblems(problems) {
+      // The engine's message is QEMU's; the editor adds its "did you mean" and offers the fix.
+      const lines = model.getLinesContent();
+      const fixes = problems.map((p) => quickFixFor(p, lines));
+      setQuickFixes(
+        model,
+        fixes.filter((f) => f !== null),
+      );
       monaco.editor.setModelMarkers(
         model,
         MARKER_OWNER,
-        problems.map((p) => ({
+        problems.map((p, i) => ({
           severity: monaco.MarkerSeverity.Error,
-          message: p.message,
+          message: fixes[i] ? `${p.message}; ${fixes[i].hint}` : p.message,
           source: p.source === 'apply' ? 'blkdebug (apply)' : 'blkdebug',
           startLineNumber: p.line,
           startColumn: p.column,
@@ -109,6 +120,7 @@ export function bindEditor({ monaco, editor, model }: CreatedEditor, onApply: ()
       selectSection(line);
     },
     dispose() {
+      unbindKeys();
       cursorSub.dispose();
       contentSub.dispose();
       unsubText();

@@ -44,9 +44,9 @@ function sectionSuggestions(startColumn: number, endColumn: number, sort: string
     kind: 'section',
     detail: 'rule section',
     documentation: RULE_SECTIONS[name].doc,
-    insertText: `[${name}]\nevent = "$1"`,
-    snippet: true,
-    retrigger: true,
+    // Plain text, no snippet: the next line the user types is theirs (a snippet's placeholder
+    // and the reopened suggestions would take the Enter and the text after it).
+    insertText: `[${name}]`,
     filterText: `[${name}]`,
     sortText: `${sort}${pad(i)}`,
     startColumn,

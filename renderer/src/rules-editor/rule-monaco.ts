@@ -5,6 +5,7 @@ import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { BLKDEBUG_LANGUAGE_ID, BLKSTUDIO_THEME, blkdebugLanguageConfiguration, blkdebugMonarch } from './monarch';
+import type { QuickFix } from './quick-fix';
 import { completionsAt, hoverAt, type SuggestionKind } from './rule-language';
 
 export type Monaco = typeof monaco;
@@ -26,6 +27,13 @@ const KIND: Record<SuggestionKind, monaco.languages.CompletionItemKind> = {
 };
 
 let registered = false;
+
+/** The "did you mean" fixes of each model's current markers (editor-binding sets them). */
+const quickFixes = new WeakMap<monaco.editor.ITextModel, readonly QuickFix[]>();
+
+export function setQuickFixes(model: monaco.editor.ITextModel, fixes: readonly QuickFix[]): void {
+  quickFixes.set(model, fixes);
+}
 
 function registerBlkdebug(): void {
   if (registered) return;
@@ -54,6 +62,32 @@ function registerBlkdebug(): void {
       return { suggestions };
     },
   });
+
+  monaco.languages.registerCodeActionProvider(
+    BLKDEBUG_LANGUAGE_ID,
+    {
+      provideCodeActions(model, _range, context) {
+        const fixes = quickFixes.get(model) ?? [];
+        const actions: monaco.languages.CodeAction[] = [];
+        for (const marker of context.markers) {
+          const fix = fixes.find((f) => f.line === marker.startLineNumber && f.startColumn === marker.startColumn);
+          if (!fix) continue;
+          const range = new monaco.Range(fix.line, fix.startColumn, fix.line, fix.endColumn);
+          // The text has moved on since the parse: offer nothing rather than a wrong edit.
+          if (fix.line > model.getLineCount() || model.getValueInRange(range) !== fix.word) continue;
+          actions.push({
+            title: fix.title,
+            kind: 'quickfix',
+            diagnostics: [marker],
+            isPreferred: true,
+            edit: { edits: [{ resource: model.uri, versionId: model.getVersionId(), textEdit: { range, text: fix.text } }] },
+          });
+        }
+        return { actions, dispose() {} };
+      },
+    },
+    { providedCodeActionKinds: ['quickfix'] },
+  );
 
   monaco.languages.registerHoverProvider(BLKDEBUG_LANGUAGE_ID, {
     provideHover(model, position) {

@@ -23,6 +23,13 @@ export interface RulesState {
   /** Bumps on every select(), so views can tell a fresh selection from an old one. */
   selectionSeq: number;
   editListener: EditListener | null;
+  /**
+   * The unapplied text as the session keeps it (for a reload or another window): 'saving' until
+   * the session has it, 'kept' once it has, 'none' when there is nothing unapplied.
+   */
+  draft: 'none' | 'saving' | 'kept';
+  /** The text came back from the session's draft when this window connected. */
+  draftRestored: boolean;
 
   /** From the editor: the model's full text after the user typed. */
   setText(text: string): void;
@@ -34,6 +41,7 @@ export interface RulesState {
   setApplied(text: string | null, diagnostics: RuleDiagnostic[], error?: string | null): void;
   select(line: number | null): void;
   setEditListener(listener: EditListener | null): void;
+  setDraft(draft: RulesState['draft'], restored?: boolean): void;
 }
 
 export const useRulesStore = create<RulesState>()((set, get) => ({
@@ -46,6 +54,8 @@ export const useRulesStore = create<RulesState>()((set, get) => ({
   selectedLine: null,
   selectionSeq: 0,
   editListener: null,
+  draft: 'none',
+  draftRestored: false,
 
   setText: (text) => {
     if (text !== get().text) set({ text });
@@ -68,6 +78,7 @@ export const useRulesStore = create<RulesState>()((set, get) => ({
     set((s) => ({ appliedText: appliedText ?? s.appliedText, applyDiagnostics, applyError })),
   select: (selectedLine) => set((s) => ({ selectedLine, selectionSeq: s.selectionSeq + 1 })),
   setEditListener: (editListener) => set({ editListener }),
+  setDraft: (draft, restored) => set((s) => ({ draft, draftRestored: restored ?? (draft === 'kept' ? s.draftRestored : false) })),
 }));
 
 /** The parse of the current text, or null while it is being parsed. */

@@ -5,12 +5,12 @@
 // a details pane, and a visually hidden table of the newest items in view for screen readers.
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { eventLog, useEventLogVersion } from '../events/event-log';
-import { useRulesStore } from '../rules/rules-store';
+import { currentLint, useRulesStore } from '../rules/rules-store';
 import { useSessionStore } from '../session-store';
 import { editorLines } from '../state-machine/rule-lines';
 import { errnoName, itemDetail, ruleOf, type ItemDetail } from './details';
 import { drawTimeline, TileCache } from './draw';
-import { isFiltering, itemFilter, KIND_FILTERS, NO_FILTER, type KindFilter, type TimelineFilter } from './filter';
+import { countItems, countsText, isFiltering, itemFilter, KIND_FILTERS, NO_FILTER, type KindFilter, type TimelineCounts, type TimelineFilter } from './filter';
 import { hitTest, itemBox, type HitGeometry } from './hit-test';
 import { canvasHeight, laneRows, LABEL_WIDTH, treeDrivers, treeOrder } from './layout';
 import { fitView, followView, formatDuration, formatTime, panBy, zoomAt, type TimeView } from './time-scale';
@@ -38,24 +38,34 @@ declare global {
   }
 }
 
+/**
+ * The line of the editor's text (1-based, as Monaco numbers it) where the rule an item names is
+ * written: the section of the editor's parsed text that says the same thing, else the line it
+ * was applied from (the same text, when the editor shows what the session applied).
+ */
+function editorLineOf(d: ItemDetail): number | null {
+  if (d.ruleId === null) return null;
+  const bd = useSessionStore.getState().snapshot?.blkdebug.find((b) => b.node === d.node);
+  if (!bd) return null;
+  const rules = useRulesStore.getState();
+  const sections = (currentLint(rules) ?? rules.lint)?.sections ?? null;
+  return editorLines(bd.rules, sections).get(d.ruleId) ?? bd.rules.find((r) => r.id === d.ruleId)?.source.line ?? null;
+}
+
 function describeRule(d: ItemDetail): string | null {
   if (d.ruleId === null) return null;
   const rule = ruleOf(useSessionStore.getState().snapshot, d.node, d.ruleId);
   if (!rule) return `#${d.ruleId}`;
   const what = rule.kind === 'inject-error' ? `inject-error ${rule.event} errno ${rule.errno ?? 5}` : rule.kind === 'set-state' ? `set-state ${rule.event} ${rule.state} → ${rule.newState ?? 0}` : `break ${rule.event} ${rule.tag ?? ''}`;
-  return `#${d.ruleId} ${what}${rule.state && rule.kind === 'inject-error' ? ` in state ${rule.state}` : ''}${rule.source.line ? ` (line ${rule.source.line})` : ''}`;
+  const line = editorLineOf(d);
+  return `#${d.ruleId} ${what}${rule.state && rule.kind === 'inject-error' ? ` in state ${rule.state}` : ''}${line !== null ? ` (line ${line})` : ''}`;
 }
 
 /** Select the rule an item names in the editor/builder/state machine (as the state machine view does). */
 function selectRuleOf(d: ItemDetail): boolean {
-  if (d.ruleId === null) return false;
-  const snap = useSessionStore.getState().snapshot;
-  const bd = snap?.blkdebug.find((b) => b.node === d.node);
-  if (!bd) return false;
-  const rules = useRulesStore.getState();
-  const line = editorLines(bd.rules, rules.lint?.sections ?? null).get(d.ruleId) ?? bd.rules.find((r) => r.id === d.ruleId)?.source.line ?? null;
+  const line = editorLineOf(d);
   if (line === null) return false;
-  rules.select(line);
+  useRulesStore.getState().select(line);
   return true;
 }
 
@@ -267,6 +277,13 @@ export function Timeline() {
   const laneNames = [...new Set([...tree, ...model.lanes])];
   const eventNames = [...model.eventNames].sort();
   const update = (patch: Partial<TimelineFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  // Counted again only when the items or the filter changed (a scan of every item kept).
+  const filterKey = JSON.stringify(filter);
+  const counted = useRef<{ version: number; key: string; counts: TimelineCounts } | null>(null);
+  if (!counted.current || counted.current.version !== model.version || counted.current.key !== filterKey) {
+    counted.current = { version: model.version, key: filterKey, counts: countItems(model, filter) };
+  }
+  const counts = counted.current.counts;
 
   return (
     <section className="panel tl" aria-label="Timeline">
@@ -375,7 +392,7 @@ export function Timeline() {
             onKeyDown={onKeyDown}
           />
           <div className="tl-status" aria-label="Timeline status">
-            {model.store.next - model.store.first()} items · {model.open.size} in flight · {model.lanes.length} lane{model.lanes.length === 1 ? '' : 's'}
+            {countsText(counts, isFiltering(filter))}
             {model.dropped > 0 && ` · ${model.dropped} events overwritten before drawn`} · span {formatDuration(v.span)}
           </div>
         </div>

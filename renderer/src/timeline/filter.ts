@@ -71,3 +71,41 @@ export function itemFilter(model: TimelineModel, f: TimelineFilter): (id: number
     return true;
   };
 }
+
+/** What the status line counts: items kept, requests in flight and lanes, as the filter shows them. */
+export interface TimelineCounts {
+  items: number;
+  inFlight: number;
+  lanes: number;
+  /** The same without the filter. */
+  allItems: number;
+  allInFlight: number;
+  allLanes: number;
+}
+
+/** Counts of the items (and in-flight requests, lanes) that pass the filter. */
+export function countItems(model: TimelineModel, f: TimelineFilter): TimelineCounts {
+  const st = model.store;
+  const allItems = st.next - st.first();
+  const allInFlight = model.open.size;
+  const allLanes = model.lanes.length;
+  if (!isFiltering(f)) return { items: allItems, inFlight: allInFlight, lanes: allLanes, allItems, allInFlight, allLanes };
+  const pass = itemFilter(model, f);
+  let items = 0;
+  const lanes = new Set<number>();
+  for (let id = st.first(); id < st.next; id++) {
+    if (!pass(id)) continue;
+    items++;
+    lanes.add(st.lane[st.slot(id)]!);
+  }
+  let inFlight = 0;
+  for (const id of model.open.values()) if (st.has(id) && pass(id)) inFlight++;
+  return { items, inFlight, lanes: lanes.size, allItems, allInFlight, allLanes };
+}
+
+/** The status line's counts: `12 of 340 items · 0 of 2 in flight · 1 of 3 lanes` while filtering. */
+export function countsText(c: TimelineCounts, filtering: boolean): string {
+  const plural = (n: number, word: string) => `${word}${n === 1 ? '' : 's'}`;
+  if (!filtering) return `${c.allItems} ${plural(c.allItems, 'item')} · ${c.allInFlight} in flight · ${c.allLanes} ${plural(c.allLanes, 'lane')}`;
+  return `${c.items} of ${c.allItems} ${plural(c.allItems, 'item')} · ${c.inFlight} of ${c.allInFlight} in flight · ${c.lanes} of ${c.allLanes} ${plural(c.allLanes, 'lane')}`;
+}

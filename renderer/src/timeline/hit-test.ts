@@ -1,12 +1,19 @@
 // Which item is under a point of the timeline's canvas: of the markers and bars of that row
 // within a few pixels (markers in the upper band, bars in the lower), the most specific one on
 // the spot (a parked request before the error, the error before the event tick under it), else
-// the nearest. Pure.
+// the nearest. Small things get a larger target than they are drawn: a 1 px event tick or a
+// short request is hit from MARKER_REACH / HIT_SLOP pixels either side, and a point just above
+// the first row or just below the last counts for that row. Pure.
 import { AXIS_HEIGHT, BAR_HEIGHT, BAR_TOP, LABEL_WIDTH, MARK_HEIGHT, MARK_TOP, rowAt, rowTop } from './layout';
 import { timeToX, xToTime, type TimeView } from './time-scale';
 import { Flag, Kind, type TimelineModel } from './timeline-model';
 
+/** How far (px) beside a bar's ends a point still hits it. */
 export const HIT_SLOP = 6;
+/** How far (px) from a marker's centre a point still hits it (the glyphs are 1 to 10 px wide). */
+export const MARKER_REACH = 8;
+/** A point this far (px) above the first row (over the axis) or below the last still hits that row. */
+export const ROW_SLOP = 4;
 /** Items this close to the point count as under it: specificity decides among them. */
 export const SAME_SPOT = 2;
 
@@ -55,16 +62,26 @@ export function itemBox(model: TimelineModel, id: number, g: HitGeometry): { x0:
   return isBarKind(st.kind[s]!) ? { x0, x1: Math.max(x1, x0 + 1), y0: top + BAR_TOP, y1: top + BAR_TOP + BAR_HEIGHT } : { x0, x1: x0, y0: top + MARK_TOP, y1: top + MARK_TOP + MARK_HEIGHT };
 }
 
+/** The row a point at canvas y is on, or within ROW_SLOP above the first / below the last (-1: none). */
+export function rowNear(y: number, rows: number): number {
+  if (rows <= 0) return -1;
+  if (y < AXIS_HEIGHT) return y >= AXIS_HEIGHT - ROW_SLOP ? 0 : -1;
+  const row = rowAt(y, rows);
+  if (row >= 0) return row;
+  return y < rowTop(rows) + ROW_SLOP ? rows - 1 : -1;
+}
+
 /** The item at canvas point (x, y) in CSS px, or null. */
 export function hitTest(model: TimelineModel, g: HitGeometry, x: number, y: number, pass: (id: number) => boolean = () => true): number | null {
-  if (y < AXIS_HEIGHT || x < LABEL_WIDTH) return null;
-  const row = rowAt(y, g.rows);
+  if (y < AXIS_HEIGHT - ROW_SLOP || x < LABEL_WIDTH) return null;
+  const row = rowNear(y, g.rows);
   if (row < 0) return null;
   const inMarkBand = y - rowTop(row) < BAR_TOP - 1;
   const pw = g.width - LABEL_WIDTH;
   const px = x - LABEL_WIDTH;
-  const from = xToTime(g.view, pw, px - HIT_SLOP);
-  const to = xToTime(g.view, pw, px + HIT_SLOP);
+  const reach = Math.max(HIT_SLOP, MARKER_REACH);
+  const from = xToTime(g.view, pw, px - reach);
+  const to = xToTime(g.view, pw, px + reach);
   const st = model.store;
   let best: number | null = null;
   let bestScore = Number.POSITIVE_INFINITY;
@@ -79,7 +96,7 @@ export function hitTest(model: TimelineModel, g: HitGeometry, x: number, y: numb
       const x1 = Math.max(timeToX(g.view, pw, model.endOf(id, g.now)), x0 + 1);
       dist = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
     } else dist = Math.abs(px - x0);
-    if (dist > HIT_SLOP) return;
+    if (dist > (bar ? HIT_SLOP : MARKER_REACH)) return;
     // The other band costs most; on the spot the most specific item wins, further away the
     // nearest; errors, then newer items, win ties.
     let score = (bar === inMarkBand ? 100 : 0) + (dist <= SAME_SPOT ? dist - 10 * specificity(kind) : 50 + dist);

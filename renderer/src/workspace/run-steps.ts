@@ -1,47 +1,75 @@
-// Runs a workspace's steps once per workspace and window: qemu-io lines through the console (so
-// their output shows there), breakpoints through the API. Remembered in localStorage by id.
-import type { BlkstudioApi, WorkspaceInfo } from '../../../src/api';
+// The demo's steps as the banner offers them. The session runs and verifies them and keeps the
+// run (snapshot.workspace.progress), so every window and a reload see the same marks; this file
+// only words what a click does and echoes what the steps printed into this window's console.
+import type { WorkspaceInfo, WorkspaceStep, WorkspaceStepResult, WorkspaceStepRun, WorkspaceStepState } from '../../../src/api';
 
-export type StepState = 'pending' | 'running' | 'done' | 'failed';
+export type StepState = WorkspaceStepState;
 
-const KEY = 'blkstudio.workspace-steps-ran';
+/** The console's text for a step (the session's stepLine). */
+export const stepText = (s: WorkspaceStep) => ('run' in s ? s.run : `break ${s.breakpoint.event} ${s.breakpoint.tag}`);
 
-function ranIds(storage: Storage | undefined): string[] {
-  try {
-    const v = JSON.parse(storage?.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
+/** The step results of the workspace's current run (all pending before the session says otherwise). */
+export function stepResults(ws: WorkspaceInfo): WorkspaceStepResult[] {
+  return ws.steps.map((_, i) => ws.progress?.steps[i] ?? { state: 'pending' });
 }
 
-export function stepsAlreadyRan(id: string, storage: Storage | undefined = globalThis.localStorage): boolean {
-  return ranIds(storage).includes(id);
-}
-
-export function rememberStepsRan(id: string, storage: Storage | undefined = globalThis.localStorage): void {
-  try {
-    storage?.setItem(KEY, JSON.stringify([...ranIds(storage).filter((x) => x !== id), id].slice(-20)));
-  } catch {
-    // Storage full or disabled: the steps may run again next time, which is harmless.
-  }
-}
-
-/** Runs every step in order; `onState(i, s)` reports progress. Stops at nothing: each step is independent. */
-export async function runSteps(
-  ws: WorkspaceInfo,
-  api: Pick<BlkstudioApi, 'setBreakpoint'>,
-  run: (line: string) => Promise<void>,
-  onState: (index: number, state: StepState) => void,
-): Promise<void> {
-  for (const [i, step] of ws.steps.entries()) {
-    onState(i, 'running');
-    try {
-      if ('run' in step) await run(step.run);
-      else await api.setBreakpoint({ event: step.breakpoint.event, tag: step.breakpoint.tag });
-      onState(i, 'done');
-    } catch {
-      onState(i, 'failed');
+/** Earlier steps `index` needs, transitively, in order. */
+export function needsOf(ws: WorkspaceInfo, index: number): number[] {
+  const out = new Set<number>();
+  const visit = (i: number) => {
+    for (const n of ws.steps[i]?.needs ?? []) {
+      if (n < 0 || n >= i || out.has(n)) continue;
+      visit(n);
+      out.add(n);
     }
+  };
+  visit(index);
+  return [...out].sort((a, b) => a - b);
+}
+
+const list = (steps: number[]) => (steps.length === 1 ? `step ${steps[0]! + 1}` : `steps ${steps.slice(0, -1).map((s) => s + 1).join(', ')} and ${steps[steps.length - 1]! + 1}`);
+
+/** What clicking step `index` does: run it (saying what it runs first), or why it does not. */
+export function clickPlan(ws: WorkspaceInfo, index: number, busy: boolean): { run: boolean; message: string } {
+  const results = stepResults(ws);
+  const r = results[index]!;
+  const name = `Step ${index + 1} (${stepText(ws.steps[index]!)})`;
+  if (busy || results.some((s) => s.state === 'running')) return { run: false, message: `${name} waits: the demo is running a step now.` };
+  if (r.state === 'done') return { run: false, message: `${name} is done in this run: ${r.reason ?? 'verified'}. Run the demo again to repeat it on fresh images.` };
+  const first = needsOf(ws, index).filter((n) => results[n]!.state !== 'done');
+  if (first.length > 0) return { run: true, message: `${name} needs ${list(first)} first: running ${first.length === 1 ? 'it' : 'them'}, then step ${index + 1}…` };
+  return { run: true, message: `Running ${name.charAt(0).toLowerCase()}${name.slice(1)}…` };
+}
+
+/** One line on how a click or a run turned out. */
+export function runSummary(ws: WorkspaceInfo, runs: WorkspaceStepRun[], target?: number): string {
+  if (target !== undefined) {
+    const r = stepResults(ws)[target]!;
+    const name = `Step ${target + 1}`;
+    const own = runs.find((x) => x.index === target);
+    if (own) return own.result.state === 'done' ? `${name} done: ${own.result.reason ?? 'verified'}.` : `${name} failed: ${own.result.reason ?? 'unknown reason'}.`;
+    return `${name} did not run: ${r.reason ?? 'an earlier step it needs did not succeed'}.`;
+  }
+  const failed = runs.filter((x) => x.result.state !== 'done');
+  if (failed.length > 0) return `${failed.length} of ${runs.length} steps failed: ${failed.map((f) => `step ${f.index + 1}: ${f.result.reason ?? 'unknown reason'}`).join('; ')}.`;
+  const results = stepResults(ws);
+  const waiting = results.map((s, i) => [s, i] as const).filter(([s]) => s.state === 'pending');
+  if (waiting.length > 0) return `${waiting.length} steps did not run: ${waiting.map(([s, i]) => `step ${i + 1}: ${s.reason ?? 'pending'}`).join('; ')}.`;
+  return runs.length === 0 ? 'Every step is done in this run.' : `All ${results.length} steps done and verified (run ${ws.progress?.run ?? 1}).`;
+}
+
+export type Append = (kind: 'input' | 'stdout' | 'stderr' | 'info', text: string) => void;
+
+/** Echo steps into the console as if typed there: the command line, then what it printed. */
+export function echoRuns(runs: WorkspaceStepRun[], append: Append): void {
+  for (const r of runs) {
+    if (r.line.startsWith('break ') && !r.stdout && !r.stderr) {
+      append('info', `demo step ${r.index + 1}: ${r.line} (breakpoint set)`);
+    } else {
+      append('input', `qemu-io> ${r.line}`);
+      if (r.stdout) append('stdout', r.stdout);
+      if (r.stderr) append('stderr', r.stderr);
+    }
+    if (r.result.state !== 'done') append('info', `demo step ${r.index + 1} failed: ${r.result.reason ?? 'unknown reason'}`);
   }
 }

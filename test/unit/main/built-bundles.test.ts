@@ -124,6 +124,9 @@ describe('out/main/index.js', () => {
     expect(existsSync(preload!)).toBe(true);
     expect(win.loadFile).toHaveBeenCalledWith(RENDERER_INDEX);
     expect(existsSync(RENDERER_INDEX)).toBe(true);
+    // The window icon is the repo's assets/icon-512.png.
+    expect(win.options.icon).toMatch(/assets[/\\]icon-512\.png$/);
+    expect(existsSync(win.options.icon as string)).toBe(true);
   });
 
   it('answers app:info for our page only, with app name and version', async () => {
@@ -244,6 +247,21 @@ describe('out/main/index.js: File menu', () => {
     expect(JSON.parse(readFileSync(join(USER_DATA, 'userData', 'recent-files.json'), 'utf8')).recent[0]).toBe(image);
     const snapshot = await fake.ipcMain.invoke(CHANNELS.snapshot, pathToFileURL(RENDERER_INDEX).href);
     expect(JSON.stringify(snapshot)).toContain('menu-disk.raw');
+  });
+});
+
+describe('out/main/index.js: the demo workspace', () => {
+  it('runs the demo steps, each verified, and plants the demo again over IPC', async () => {
+    const fake = fakeMainElectron();
+    loadWithFakeElectron(MAIN, fake.electron);
+    fake.ready();
+    await vi.waitFor(() => expect(fake.electron.Menu.setApplicationMenu).toHaveBeenCalledOnce());
+    const page = pathToFileURL(RENDERER_INDEX).href;
+    const runs = (await fake.ipcMain.invoke(CHANNELS.runWorkspaceSteps, page)) as { ok: boolean; value: Array<{ result: { state: string } }> };
+    expect(runs.ok).toBe(true);
+    expect(runs.value.map((r) => r.result.state)).toEqual(Array(7).fill('done'));
+    await expect(fake.ipcMain.invoke(CHANNELS.resetWorkspace, page)).resolves.toMatchObject({ ok: true, value: { progress: { run: 2, autoRun: false } } });
+    await expect(fake.ipcMain.invoke(CHANNELS.runWorkspaceStep, page, { index: 99 })).resolves.toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'the workspace has no step 100' } });
   });
 });
 

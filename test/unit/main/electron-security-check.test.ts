@@ -59,7 +59,7 @@ describe('electron security check', () => {
     ['navigation', 'main/index.ts', (t) => t.replace("contents.on('will-navigate'", "contents.on('did-navigate'"), 'NAVIGATION'],
     ['permissions', 'main/index.ts', (t) => t.replace('callback(false)', 'callback(true)'), 'PERMISSION_REQUEST'],
     ['ipc-sender', 'main/index.ts', (t) => t.replace(/registerIpc\(ipcMain, handlers, [^;]*\);/, 'registerIpc(ipcMain, handlers);'), 'IPC_SENDER'],
-    ['own-window-options', 'main/index.ts', (t) => t.replace('new BrowserWindow(windowOptions(paths.preload))', 'new BrowserWindow({ webPreferences: { nodeIntegration: true } })'), 'WINDOW_OPTIONS'],
+    ['own-window-options', 'main/index.ts', (t) => t.replace('new BrowserWindow(windowOptions(paths.preload, paths.icon))', 'new BrowserWindow({ webPreferences: { nodeIntegration: true } })'), 'WINDOW_OPTIONS'],
     ['open-external', 'main/actions.ts', (t) => t + '\nexport const x = (shell: { openExternal(u: string): void }) => shell.openExternal("https://example.com");\n', 'OPEN_EXTERNAL'],
     ['csp-missing', 'renderer/index.html', (t) => t.replace('http-equiv="Content-Security-Policy"', 'name="x-csp"'), 'CSP_MISSING'],
     ['csp-eval', 'renderer/index.html', (t) => t.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'"), 'CSP_UNSAFE_EVAL'],

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appPaths, isTrustedUrl, windowOptions } from '../../../main/window';
@@ -21,6 +23,11 @@ describe('windowOptions', () => {
   it('titles the window blkstudio', () => {
     expect(windowOptions('/p').title).toBe('blkstudio');
   });
+
+  it('gives the window the app icon when there is one', () => {
+    expect(windowOptions('/p', '/proj/assets/icon-512.png').icon).toBe('/proj/assets/icon-512.png');
+    expect(windowOptions('/p')).not.toHaveProperty('icon');
+  });
 });
 
 describe('appPaths', () => {
@@ -28,7 +35,15 @@ describe('appPaths', () => {
     expect(appPaths('/proj/out/main')).toEqual({
       preload: '/proj/out/preload/index.js',
       rendererIndex: '/proj/out/renderer/index.html',
+      icon: '/proj/assets/icon-512.png',
     });
+  });
+});
+
+describe('the app icon', () => {
+  it('is in the repo where appPaths looks for it from the built out/main', () => {
+    const icon = appPaths(resolve(__dirname, '../../../out/main')).icon;
+    expect(readFileSync(icon).subarray(1, 4).toString()).toBe('PNG');
   });
 });
 

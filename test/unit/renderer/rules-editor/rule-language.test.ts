@@ -68,11 +68,13 @@ describe('rule-context', () => {
 });
 
 describe('completionsAt', () => {
-  it('offers the section headers at the start of a line, with a first event to fill in', () => {
+  it('offers the section headers at the start of a line, as plain text that leaves the next line to the user', () => {
     const { text, line, column } = at('|');
     const items = completionsAt(text, line, column);
     expect(items.map((s) => s.label)).toEqual(['[inject-error]', '[set-state]']);
-    expect(items[0]).toMatchObject({ insertText: '[inject-error]\nevent = "$1"', snippet: true, retrigger: true, kind: 'section' });
+    expect(items[0]).toMatchObject({ insertText: '[inject-error]', kind: 'section' });
+    // No snippet session and no reopened suggestions to swallow the Enter and the line after it.
+    expect(items.filter((s) => s.snippet || s.retrigger)).toEqual([]);
     expect(items[0]!.documentation).toMatch(/errno/);
     const bracket = at('[|]');
     expect(completionsAt(bracket.text, bracket.line, bracket.column).map((s) => [s.label, s.startColumn, s.endColumn])).toEqual([
