@@ -68,6 +68,11 @@ test('a once rule that fired stays, greyed as spent with hit 1 and injected 1, i
   await expect(machine(page)).toContainText('0 rules · 1 spent');
   await page.screenshot({ path: screenshotPath('spent-once-rule') });
 
+  // A reload brings the rule text back from the session and the spent rule with it.
+  await page.reload();
+  await expect(row).toHaveAccessibleName('inject-error read_aio · EIO (5) · once, spent: 1 hit, 1 injected');
+  await expect(badge).toHaveAccessibleName('inject-error read_aio in any state (once), spent: 1 hit, 1 injected');
+
   // Applying the rules again re-arms it: live, counting from zero.
   await rulesPanel(page).getByRole('button', { name: 'Apply rules' }).click();
   await expect(row).toHaveAccessibleName('inject-error read_aio · EIO (5) · once, 0 hits');
