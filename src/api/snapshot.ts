@@ -46,6 +46,17 @@ export interface RuleSnapshot {
   tag?: string;
 }
 
+/**
+ * A rule QEMU removed from the rule list, kept for the views with its final counts: an
+ * inject-error rule with once=on that failed a request (`once`), a breakpoint that parked a
+ * request (`fired`), a breakpoint dropped by remove_break before it fired (`removed`).
+ */
+export interface SpentRuleSnapshot extends RuleSnapshot {
+  spentBy: 'once' | 'fired' | 'removed';
+  /** Session clock (ms) when the rule was removed. */
+  spentAt: number;
+}
+
 export interface SuspendedSnapshot {
   tag: string;
   event: string;
@@ -62,6 +73,12 @@ export interface BlkdebugSnapshot {
   activeRuleIds: number[];
   /** Most recently parked first. */
   suspended: SuspendedSnapshot[];
+  /**
+   * Rules no longer in `rules` because they were used up or removed, oldest first (at most the
+   * last 100). Spent file rules are dropped when the rule set is replaced (applyRules); spent
+   * breakpoints stay, as live breakpoints do. Absent from hosts that predate it.
+   */
+  spent?: SpentRuleSnapshot[];
 }
 
 export interface BlkverifySnapshot {

@@ -121,6 +121,8 @@ export class Session {
   private attached: { blk: AttachedBackend; detach: () => void } | null = null;
   private readonly inFlight = new Map<number, InFlightRequest>();
   private readonly parkedAt = new WeakMap<object, number>();
+  /** When the session saw each spent-rule record appear (session clock). */
+  private readonly spentAt = new WeakMap<object, number>();
   private closed = false;
   private readonly diffs: SectorDiffs;
   private readonly jobs: Jobs;
@@ -476,6 +478,9 @@ export class Session {
 
   private onEngineEvent(node: string, engine: BlkdebugEngine, e: BlkdebugEngineEvent): void {
     const at = this.now();
+    if (e.type === 'error-injected' || e.type === 'request-suspended' || e.type === 'breakpoints-changed') {
+      for (const s of engine.spentRules()) if (!this.spentAt.has(s)) this.spentAt.set(s, at);
+    }
     switch (e.type) {
       case 'event-fired':
         // The trace hook reports the event; state changes come as their own event.
@@ -793,7 +798,7 @@ export class Session {
     return {
       at: now,
       image: blk ? { format: blk.formatName, protocol: blk.protocolName ?? null, readOnly: blk.readOnly, root: snapshotNode(blk.root) } : null,
-      blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r))),
+      blkdebug: this.engines().map(({ node, engine }) => snapshotEngine(node, engine, now, (r) => this.parkedAt.get(r), (s) => this.spentAt.get(s))),
       blkverify: this.diffs.snapshot(),
       workspace: blk && blk === this.workspaceBlk ? (this.workspaceRun?.describe() ?? null) : null,
       inFlight: [...this.inFlight.values()].map((r) => ({ ...r })),

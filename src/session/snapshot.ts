@@ -1,9 +1,9 @@
 // A serialisable picture of a session: the node tree, every blkdebug engine (state, rules with
 // hit counts, parked requests) and the requests in flight.
 import type { BlkdebugEngine, Rule } from '../block/index';
-import type { BlkdebugSnapshot, NodeSnapshot, RuleSnapshot } from '../api/snapshot';
+import type { BlkdebugSnapshot, NodeSnapshot, RuleSnapshot, SpentRuleSnapshot } from '../api/snapshot';
 
-export type { BlkdebugSnapshot, ChildSnapshot, ImageSnapshot, NodeSnapshot, RuleSnapshot, SessionSnapshot, SuspendedSnapshot } from '../api/snapshot';
+export type { BlkdebugSnapshot, ChildSnapshot, ImageSnapshot, NodeSnapshot, RuleSnapshot, SessionSnapshot, SpentRuleSnapshot, SuspendedSnapshot } from '../api/snapshot';
 
 /** The parts of a node the snapshot reads (BlockNode). */
 export interface SnapshotNode {
@@ -56,8 +56,23 @@ export function snapshotRule(rule: Rule): RuleSnapshot {
   }
 }
 
-/** parkedAt: when the session saw the request park (session clock), if it did. */
-export function snapshotEngine(node: string, engine: BlkdebugEngine, now: number, parkedAt: (r: object) => number | undefined): BlkdebugSnapshot {
+type SpentRecord = ReturnType<BlkdebugEngine['spentRules']>[number];
+
+export function snapshotSpent(spent: SpentRecord, at: number): SpentRuleSnapshot {
+  return { ...snapshotRule(spent.rule), spentBy: spent.reason, spentAt: at };
+}
+
+/**
+ * parkedAt: when the session saw the request park (session clock), if it did; spentAt: when it
+ * saw the rule go (default: the snapshot's time).
+ */
+export function snapshotEngine(
+  node: string,
+  engine: BlkdebugEngine,
+  now: number,
+  parkedAt: (r: object) => number | undefined,
+  spentAt: (s: object) => number | undefined = () => undefined,
+): BlkdebugSnapshot {
   return {
     node,
     state: engine.state,
@@ -71,5 +86,6 @@ export function snapshotEngine(node: string, engine: BlkdebugEngine, now: number
       bytes: r.request?.bytes ?? null,
       parkedMs: Math.max(0, now - (parkedAt(r) ?? now)),
     })),
+    spent: engine.spentRules().map((s) => snapshotSpent(s, spentAt(s) ?? now)),
   };
 }

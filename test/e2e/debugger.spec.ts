@@ -52,7 +52,7 @@ test('a breakpoint: break, aio_write, see it parked, click Resume, see it comple
 
   await command(page, 'aio_write -P 0xab 0 4k');
   await expect(consoleLog(page)).toContainText("blkdebug: Suspended request 'A'");
-  const row = suspended.getByRole('row').filter({ hasText: 'write_aio' });
+  const row = suspended.getByRole('table', { name: 'Parked requests' }).getByRole('row').filter({ hasText: 'write_aio' });
   await expect(row).toContainText('A');
   await expect(row).toContainText('4096');
   await expect(consoleLog(page)).not.toContainText('wrote 4096/4096 bytes at offset 0');

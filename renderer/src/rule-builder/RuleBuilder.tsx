@@ -1,96 +1,23 @@
 // The rule builder: the rules of the text (from the engine's parse) and the live breakpoints as a
 // list, and one form for the selected or a new rule. Every change to a file rule is a small text
 // edit (rule-text.ts) made through the rules store, so the text keeps its comments and layout.
+// The pieces: RuleList/RuleToolbar and RuleForm (views), form-values and rule-counts (model),
+// use-live-breakpoints and edit-queue (the API and text sides); this file wires the selection.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { BLKDEBUG_IO_TYPES, type RuleLint, type RuleSnapshot } from '../../../src/api';
+import type { RuleLint } from '../../../src/api';
 import { useApi } from '../api-context';
 import { currentLint, useRulesStore } from '../rules/rules-store';
 import { useSessionStore } from '../session-store';
 import { createEditQueue, type RuleOp } from './edit-queue';
-import { CommitInput, EventPicker } from './fields';
-import {
-  addSection,
-  buildModel,
-  changeGroup,
-  deleteSection,
-  moveSection,
-  removeAttribute,
-  sectionAt,
-  setAttribute,
-  writeAttribute,
-  type RuleGroup,
-  type SectionModel,
-} from './rule-text';
-import { breakpointSummary, errnoLabel, errnoOptions, isOn, sectionSummary } from './summary';
+import { NEW_RULE, sectionValues, valuesOf, type Action, type FormValues } from './form-values';
+import { ruleCounts } from './rule-counts';
+import { RuleForm } from './RuleForm';
+import { RuleList, RuleToolbar, type Breakpoint } from './RuleList';
+import { addSection, buildModel, changeGroup, deleteSection, moveSection, removeAttribute, sectionAt, setAttribute, writeAttribute, type RuleGroup, type SectionModel } from './rule-text';
+import { useLiveBreakpoints } from './use-live-breakpoints';
 import './rule-builder.css';
 
-type Action = RuleGroup | 'break';
-
-interface FormValues {
-  action: Action;
-  event: string;
-  state: string;
-  new_state: string;
-  errno: string;
-  sector: string;
-  once: boolean;
-  immediately: boolean;
-  iotype: string;
-  tag: string;
-}
-
-const NEW_RULE: FormValues = { action: 'inject-error', event: '', state: '', new_state: '', errno: '5', sector: '', once: false, immediately: false, iotype: '', tag: '' };
-
-interface Breakpoint {
-  node: string;
-  rule: RuleSnapshot;
-}
-
-const ERRNOS = errnoOptions();
-const KNOWN_ERRNOS = new Set([...ERRNOS.common, ...ERRNOS.all].map((o) => o.value));
-
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function valuesOf(section: SectionModel): FormValues {
-  const v = section.values;
-  return {
-    action: section.group === 'set-state' ? 'set-state' : 'inject-error',
-    event: v.event ?? '',
-    state: v.state ?? '',
-    new_state: v.new_state ?? '',
-    errno: v.errno ?? '',
-    sector: v.sector ?? '',
-    once: isOn(v.once),
-    immediately: isOn(v.immediately),
-    iotype: v.iotype ?? '',
-    tag: '',
-  };
-}
-
-/** The section's keys and values a new rule is written with. */
-function sectionValues(f: FormValues): Record<string, string> {
-  return {
-    event: f.event,
-    state: f.state,
-    errno: f.errno,
-    new_state: f.new_state,
-    sector: f.sector,
-    once: f.once ? 'on' : '',
-    immediately: f.immediately ? 'on' : '',
-    iotype: f.iotype,
-  };
-}
-
-/** A row's summary, its first word (the kind) coloured. */
-function Summary({ text, kind }: { text: string; kind: string }) {
-  const space = text.indexOf(' ');
-  return (
-    <span className="rb-summary">
-      <span className={`rb-kind rb-kind-${kind}`}>{space < 0 ? text : text.slice(0, space)}</span>
-      {space < 0 ? '' : text.slice(space)}
-    </span>
-  );
-}
 
 export function RuleBuilder() {
   const api = useApi();
@@ -114,16 +41,12 @@ export function RuleBuilder() {
     draftRef.current = next;
     setDraftState(next);
   };
-  const [selectedBp, setSelectedBp] = useState<{ node: string; id: number } | null>(null);
+  const live = useLiveBreakpoints(api, snapshot);
+  const bp = live.selected;
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<number | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
 
-  const breakpoints: Breakpoint[] = useMemo(
-    () => (snapshot?.blkdebug ?? []).flatMap((b) => b.rules.filter((r) => r.kind === 'suspend').map((rule) => ({ node: b.node, rule }))),
-    [snapshot],
-  );
-  const bp = selectedBp ? (breakpoints.find((b) => b.node === selectedBp.node && b.rule.id === selectedBp.id) ?? null) : null;
   // While the text the queue just changed is being parsed, the selection it made (a moved rule's
   // new line) does not fit the old parse: keep showing the rule as last parsed.
   const lastSection = useRef<SectionModel | null>(null);
@@ -131,13 +54,9 @@ export function RuleBuilder() {
   if (model) lastSection.current = section;
   const mode: 'rule' | 'break' | 'new' = section ? 'rule' : bp ? 'break' : 'new';
 
-  // Hit counts, when the session runs exactly this text.
-  const hits = useMemo(() => {
-    const map = new Map<number, number>();
-    if (appliedText === null || appliedText !== text) return map;
-    for (const r of snapshot?.blkdebug[0]?.rules ?? []) if (r.kind !== 'suspend' && r.source.line !== undefined) map.set(r.source.line, r.hits);
-    return map;
-  }, [snapshot, appliedText, text]);
+  // Hit counts (and spent once rules), when the session runs exactly this text.
+  const applied = appliedText !== null && appliedText === text;
+  const counts = useMemo(() => ruleCounts(snapshot?.blkdebug[0], applied), [snapshot, applied]);
 
   // Problems the parse found on each line (to mark the field whose value is wrong).
   const problems = useMemo(() => {
@@ -148,7 +67,7 @@ export function RuleBuilder() {
 
   // A selection made elsewhere (the editor) wins over a selected breakpoint; follow it.
   useEffect(() => {
-    if (selectedLine !== null) setSelectedBp(null);
+    if (selectedLine !== null) live.select(null); // follows the store's selection only
     requestAnimationFrame(() => listRef.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' }));
   }, [selectionSeq, selectedLine]);
 
@@ -174,33 +93,27 @@ export function RuleBuilder() {
   };
 
   const startNew = (from: Partial<FormValues>) => {
-    setSelectedBp(null);
+    live.select(null);
     if (useRulesStore.getState().selectedLine !== null) useRulesStore.getState().select(null);
     setDraft({ ...draftRef.current, ...from });
   };
 
   const selectRule = (line: number) => {
     setError(null);
-    setSelectedBp(null);
+    live.select(null);
     useRulesStore.getState().select(line);
   };
   const selectBreakpoint = (b: Breakpoint) => {
     setError(null);
     if (useRulesStore.getState().selectedLine !== null) useRulesStore.getState().select(null);
-    setSelectedBp({ node: b.node, id: b.rule.id });
+    live.select(b);
   };
 
-  /** Replace the selected breakpoint with one on another event or tag. */
-  const changeBreakpoint = async (event: string, tag: string) => {
-    if (!bp) return;
+  /** Run an API call, showing its failure in the form. */
+  const attempt = async (call: () => Promise<unknown>) => {
     setError(null);
     try {
-      await api.removeBreakpoint({ tag: bp.rule.tag ?? '', node: bp.node });
-      await api.setBreakpoint({ event, tag, node: bp.node });
-      const snap = await api.snapshot();
-      useSessionStore.getState().setSnapshot(snap);
-      const fresh = snap.blkdebug.find((b) => b.node === bp.node)?.rules.find((r) => r.kind === 'suspend' && r.tag === tag && r.event === event);
-      setSelectedBp(fresh ? { node: bp.node, id: fresh.id } : null);
+      await call();
     } catch (err) {
       setError(message(err));
     }
@@ -233,7 +146,7 @@ export function RuleBuilder() {
       if (key === 'action') startNew({ ...values, errno: NEW_RULE.errno, action: value as Action });
       else if (key === 'event' || key === 'tag') {
         const next = { event: values.event, tag: values.tag, [key]: String(value) };
-        if (next.event !== '' && next.tag !== '') void changeBreakpoint(next.event, next.tag);
+        if (next.event !== '' && next.tag !== '') void attempt(() => live.replace(next.event, next.tag));
       }
       return;
     }
@@ -251,17 +164,11 @@ export function RuleBuilder() {
     enqueueForSelected(header, (t, l, h) => writeAttribute(t, l, h, key, value));
   };
 
-  const canAdd = values.event.trim() !== '' && (values.action !== 'break' || values.tag.trim() !== '');
-
-  const addRule = async () => {
+  const addRule = () => {
     setError(null);
     const f = mode === 'new' ? draftRef.current : values;
     if (f.action === 'break') {
-      try {
-        await api.setBreakpoint({ event: f.event.trim(), tag: f.tag.trim() });
-      } catch (err) {
-        setError(message(err));
-      }
+      void attempt(() => api.setBreakpoint({ event: f.event.trim(), tag: f.tag.trim() }));
       return;
     }
     const group = f.action;
@@ -271,18 +178,13 @@ export function RuleBuilder() {
     });
   };
 
-  const deleteRule = async () => {
+  const deleteRule = () => {
     setError(null);
     if (mode === 'rule') {
       const header = section!.line;
       enqueueForSelected(header, (t, l, h) => ({ edits: deleteSection(t, l, h), select: null }));
     } else if (mode === 'break' && bp) {
-      try {
-        await api.removeBreakpoint({ tag: bp.rule.tag ?? '', node: bp.node });
-        setSelectedBp(null);
-      } catch (err) {
-        setError(message(err));
-      }
+      void attempt(() => live.remove());
     }
   };
 
@@ -297,7 +199,7 @@ export function RuleBuilder() {
 
   // Keyboard: arrows move the selection through the list.
   type Row = { kind: 'rule'; line: number } | { kind: 'break'; bp: Breakpoint };
-  const rows: Row[] = [...sections.map((s) => ({ kind: 'rule' as const, line: s.line })), ...breakpoints.map((b) => ({ kind: 'break' as const, bp: b }))];
+  const rows: Row[] = [...sections.map((s) => ({ kind: 'rule' as const, line: s.line })), ...live.breakpoints.map((b) => ({ kind: 'break' as const, bp: b }))];
   const current = rows.findIndex((r) => (r.kind === 'rule' ? section?.line === r.line : bp !== null && r.bp.rule.id === bp.rule.id && r.bp.node === bp.node));
   const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -308,11 +210,7 @@ export function RuleBuilder() {
     else selectBreakpoint(next.bp);
   };
 
-  const index = section ? section.index : -1;
-  const status = lint === null ? 'parsing…' : appliedText !== null && appliedText === text ? 'applied' : 'not applied';
-  const id = (name: string) => `rb-${name}`;
-  const live = mode === 'new';
-  const errnoKnown = values.errno === '' || KNOWN_ERRNOS.has(values.errno);
+  const status = lint === null ? 'parsing…' : applied ? 'applied' : 'not applied';
 
   return (
     <section className="panel rule-builder" aria-label="Rule builder">
@@ -324,180 +222,38 @@ export function RuleBuilder() {
       </h2>
       <div className="rb-body">
         <div className="rb-listpane">
-          <div className="rb-toolbar" role="toolbar" aria-label="Rule actions">
-            <button type="button" className="rb-icon" aria-label="Move up" title="Move up" disabled={mode !== 'rule' || index <= 0} onClick={() => move('up')}>
-              ↑
-            </button>
-            <button type="button" className="rb-icon" aria-label="Move down" title="Move down" disabled={mode !== 'rule' || index < 0 || index >= sections.length - 1} onClick={() => move('down')}>
-              ↓
-            </button>
-            <button type="button" className="rb-danger" disabled={mode === 'new'} onClick={() => void deleteRule()}>
-              Delete rule
-            </button>
-            <span className="spacer" />
-            <button type="button" title="Clear the selection and fill in a new rule" disabled={mode === 'new'} onClick={() => startNew(mode === 'rule' || mode === 'break' ? { ...values, tag: mode === 'break' ? values.tag : draftRef.current.tag } : {})}>
-              New
-            </button>
-          </div>
-          <ul ref={listRef} className="rb-list" role="listbox" aria-label="Rule list" tabIndex={0} onKeyDown={onListKey}>
-            {sections.length === 0 && breakpoints.length === 0 && <li className="rb-empty">No rules yet. Fill in the form and press Add rule.</li>}
-            {sections.map((s) => {
-              const summary = sectionSummary(s);
-              const h = hits.get(s.line);
-              const selected = section?.line === s.line;
-              return (
-                <li
-                  key={`l${s.line}`}
-                  role="option"
-                  aria-selected={selected}
-                  aria-label={h === undefined ? summary : `${summary}, ${h} ${h === 1 ? 'hit' : 'hits'}`}
-                  className={`rb-row${selected ? ' selected' : ''}${added === s.line ? ' added' : ''}`}
-                  onClick={() => selectRule(s.line)}
-                >
-                  <span className="rb-line" title={`Line ${s.line}`}>
-                    {s.line}
-                  </span>
-                  <Summary text={summary} kind={s.group} />
-                  {h !== undefined && (
-                    <span className={`rb-hits${h > 0 ? ' hot' : ''}`} title="Hits since the rules were applied">
-                      {h}
-                    </span>
-                  )}
-                </li>
-              );
-            })}
-            {breakpoints.map((b) => {
-              const summary = breakpointSummary(b.rule);
-              const selected = bp !== null && bp.rule.id === b.rule.id && bp.node === b.node;
-              return (
-                <li
-                  key={`bp${b.node}-${b.rule.id}`}
-                  role="option"
-                  aria-selected={selected}
-                  aria-label={`${summary} (live breakpoint)`}
-                  className={`rb-row rb-bp${selected ? ' selected' : ''}`}
-                  onClick={() => selectBreakpoint(b)}
-                >
-                  <span className="rb-line" title="Not in the rule file">
-                    ●
-                  </span>
-                  <Summary text={summary} kind="break" />
-                  <span className="rb-live" title="Set on the live session; not part of the rule file">
-                    live
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
+          <RuleToolbar
+            mode={mode}
+            index={section ? section.index : -1}
+            count={sections.length}
+            onMove={move}
+            onDelete={deleteRule}
+            onNew={() => startNew(mode === 'rule' || mode === 'break' ? { ...values, tag: mode === 'break' ? values.tag : draftRef.current.tag } : {})}
+          />
+          <RuleList
+            listRef={listRef}
+            sections={sections}
+            counts={counts}
+            breakpoints={live.breakpoints}
+            selectedLine={section?.line ?? null}
+            selectedBp={bp}
+            added={added}
+            onSelectRule={selectRule}
+            onSelectBreakpoint={selectBreakpoint}
+            onKeyDown={onListKey}
+          />
         </div>
-
-        <form
-          className="rb-form"
-          aria-label="Rule"
-          onSubmit={(e) => {
-            e.preventDefault();
-          }}
-        >
-          <div className="rb-form-head">
-            {mode === 'rule' ? `Rule at line ${section!.line}` : mode === 'break' ? `Live breakpoint ${values.tag}` : 'New rule'}
-          </div>
-          <div className="rb-grid">
-            <label htmlFor={id('action')}>Action</label>
-            <select id={id('action')} className="rb-input" value={values.action} onChange={(e) => change('action', e.target.value)}>
-              <option value="inject-error">inject-error</option>
-              <option value="set-state">set-state</option>
-              <option value="break">break</option>
-            </select>
-
-            <label htmlFor={id('event')}>Event</label>
-            <EventPicker key={`event-${mode}-${section?.line ?? bp?.rule.id ?? ''}`} id={id('event')} value={values.event} live={live} invalid={invalid('event')} onCommit={(v) => change('event', v)} />
-
-            {values.action !== 'break' && (
-              <>
-                <label htmlFor={id('state')}>State</label>
-                <div className="rb-pair">
-                  <CommitInput key={`state-${section?.line ?? 'new'}`} id={id('state')} numeric value={values.state} live={live} placeholder="0 = any" invalid={invalid('state')} onCommit={(v) => change('state', v)} />
-                  {values.action === 'set-state' ? (
-                    <>
-                      <label htmlFor={id('new_state')}>New state</label>
-                      <CommitInput key={`new_state-${section?.line ?? 'new'}`} id={id('new_state')} numeric value={values.new_state} live={live} invalid={invalid('new_state')} onCommit={(v) => change('new_state', v)} />
-                    </>
-                  ) : (
-                    <>
-                      <label htmlFor={id('sector')}>Sector</label>
-                      <CommitInput key={`sector-${section?.line ?? 'new'}`} id={id('sector')} numeric value={values.sector} live={live} placeholder="any" invalid={invalid('sector')} onCommit={(v) => change('sector', v)} />
-                    </>
-                  )}
-                </div>
-              </>
-            )}
-
-            {values.action === 'inject-error' && (
-              <>
-                <label htmlFor={id('errno')}>Errno</label>
-                <select id={id('errno')} className="rb-input" value={values.errno} aria-invalid={invalid('errno') ? true : undefined} title={invalid('errno')} onChange={(e) => change('errno', e.target.value)}>
-                  <option value="">default (EIO)</option>
-                  {!errnoKnown && <option value={values.errno}>{errnoLabel(values.errno)}</option>}
-                  <optgroup label="Common">
-                    {ERRNOS.common.map((o) => (
-                      <option key={o.value} value={o.value}>
-                        {o.label}
-                      </option>
-                    ))}
-                  </optgroup>
-                  <optgroup label="All">
-                    {ERRNOS.all.map((o) => (
-                      <option key={o.value} value={o.value}>
-                        {o.label}
-                      </option>
-                    ))}
-                  </optgroup>
-                </select>
-
-                <label htmlFor={id('iotype')}>I/O type</label>
-                <select id={id('iotype')} className="rb-input" value={values.iotype} aria-invalid={invalid('iotype') ? true : undefined} title={invalid('iotype')} onChange={(e) => change('iotype', e.target.value)}>
-                  <option value="">any</option>
-                  {values.iotype !== '' && !(BLKDEBUG_IO_TYPES as readonly string[]).includes(values.iotype) && <option value={values.iotype}>{values.iotype}</option>}
-                  {BLKDEBUG_IO_TYPES.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
-                </select>
-
-                <span />
-                <div className="rb-checks">
-                  <label>
-                    <input type="checkbox" checked={values.once} onChange={(e) => change('once', e.target.checked)} aria-invalid={invalid('once') ? true : undefined} />
-                    Once
-                  </label>
-                  <label>
-                    <input type="checkbox" checked={values.immediately} onChange={(e) => change('immediately', e.target.checked)} aria-invalid={invalid('immediately') ? true : undefined} />
-                    Immediately
-                  </label>
-                </div>
-              </>
-            )}
-
-            {values.action === 'break' && (
-              <>
-                <label htmlFor={id('tag')}>Tag</label>
-                <CommitInput key={`tag-${bp?.rule.id ?? 'new'}`} id={id('tag')} value={values.tag} live={live} placeholder="e.g. A" onCommit={(v) => change('tag', v)} />
-              </>
-            )}
-          </div>
-          {error && (
-            <p className="error rb-error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="rb-actions">
-            <button type="button" className="rb-primary" disabled={!canAdd} title={canAdd ? undefined : values.action === 'break' ? 'A breakpoint needs an event and a tag' : 'A rule needs an event'} onClick={() => void addRule()}>
-              Add rule
-            </button>
-            {values.action === 'break' && <span className="muted rb-hint">Breakpoints go to the live session, not the file.</span>}
-          </div>
-        </form>
+        <RuleForm
+          mode={mode}
+          values={values}
+          line={section?.line ?? null}
+          breakpointId={bp?.rule.id ?? null}
+          count={section ? counts.get(section.line) : undefined}
+          invalid={invalid}
+          error={error}
+          onChange={change}
+          onAdd={addRule}
+        />
       </div>
     </section>
   );

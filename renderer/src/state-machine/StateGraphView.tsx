@@ -91,7 +91,7 @@ function BadgeView({ badge, box, selected, onSelectLine }: { badge: Badge; box: 
   return (
     <SvgButton
       name={badge.name}
-      className={cls('sm-badge', `is-${badge.kind}`, badge.active && 'is-armed', badge.injected ? 'is-injected' : false)}
+      className={cls('sm-badge', `is-${badge.kind}`, badge.active && 'is-armed', badge.injected ? 'is-injected' : false, badge.spent && 'is-spent')}
       selected={selected}
       title={badge.detail}
       transform={`translate(${box.x},${box.y})`}

@@ -59,7 +59,8 @@ function NodeMachine({ node, nodes, onChoose }: { node: string; nodes: string[];
   const select = useRulesStore((s) => s.select);
 
   const current = live ?? bd?.state ?? 1;
-  const lines = useMemo(() => (bd ? editorLines(bd.rules, sections) : undefined), [bd, sections]);
+  // Spent once rules keep their place in the text too.
+  const lines = useMemo(() => (bd ? editorLines([...bd.rules, ...(bd.spent ?? [])], sections) : undefined), [bd, sections]);
   const graph = useMemo(() => buildStateGraph(bd ?? { rules: [], activeRuleIds: [] }, current, lines), [bd, current, lines]);
   const key = layoutKey(graph);
   // Relayout when the structure (or a counter's width) changes, not on every hit.
@@ -85,6 +86,7 @@ function NodeMachine({ node, nodes, onChoose }: { node: string; nodes: string[];
   }, [freshSeq]);
 
   const ruleCount = bd?.rules.length ?? 0;
+  const spentCount = (bd?.spent ?? []).filter((r) => r.kind === 'inject-error' && r.spentBy === 'once').length;
   const tools = (
     <div className="sm-tools">
       {nodes.length > 1 && (
@@ -101,6 +103,7 @@ function NodeMachine({ node, nodes, onChoose }: { node: string; nodes: string[];
       )}
       <span className="sm-summary" title="The state blkdebug is in now, and how many rules it has">
         now <strong>{current}</strong> · {ruleCount} rule{ruleCount === 1 ? '' : 's'}
+        {spentCount > 0 && ` · ${spentCount} spent`}
       </span>
       <span className="sm-zoom" role="group" aria-label="Zoom">
         <button type="button" aria-label="Zoom out" title="Zoom out" onClick={viewport.zoomOut}>
@@ -127,7 +130,7 @@ function NodeMachine({ node, nodes, onChoose }: { node: string; nodes: string[];
           viewport={viewport}
           onSelectLine={select}
         />
-        {ruleCount === 0 && <p className="sm-hint">No rules yet: blkdebug stays in state 1. Apply set-state rules to add transitions.</p>}
+        {ruleCount === 0 && spentCount === 0 && <p className="sm-hint">No rules yet: blkdebug stays in state 1. Apply set-state rules to add transitions.</p>}
       </div>
     </Panel>
   );

@@ -1,6 +1,7 @@
 // The blkdebug state machine of one node as a graph (pure; no React, no layout): states as
 // nodes, set-state rules as edges, inject-error rules and breakpoints as badges of the state
 // they apply in. Rules with state 0 apply in every state and hang off a separate "Any state" node.
+// Inject-error rules QEMU removed after they fired (once=on) stay as greyed "spent" badges.
 import { ERRNO_NAMES, type BlkdebugSnapshot, type RuleSnapshot } from '../../../src/api';
 
 export const ANY_ID = 'any';
@@ -22,6 +23,8 @@ export interface RuleItem {
   injected?: number;
   /** An inject-error rule armed by the last matching event (activeRuleIds). */
   active: boolean;
+  /** Used up (a once rule that failed a request): no longer in blkdebug's rule list. */
+  spent: boolean;
   /** Accessible name, e.g. `set-state write_aio: 1 → 2`, `inject-error write_aio in state 2`. */
   name: string;
   /** The visible text, e.g. `EIO on write_aio` or `write_aio`. */
@@ -96,7 +99,7 @@ export function injectQualifiers(rule: RuleSnapshot): string[] {
 /** Rule id → line to select; without one, each rule's source line. */
 export type LineMap = ReadonlyMap<number, number>;
 
-function ruleItem(rule: RuleSnapshot, active: boolean, lines?: LineMap): Omit<RuleItem, 'name' | 'text' | 'counts' | 'detail'> {
+function ruleItem(rule: RuleSnapshot, active: boolean, lines?: LineMap, spent = false): Omit<RuleItem, 'name' | 'text' | 'counts' | 'detail'> {
   return {
     id: `r${rule.id}`,
     ruleId: rule.id,
@@ -106,11 +109,12 @@ function ruleItem(rule: RuleSnapshot, active: boolean, lines?: LineMap): Omit<Ru
     hits: rule.hits,
     ...(rule.kind === 'inject-error' ? { injected: rule.injected ?? 0 } : {}),
     active,
+    spent,
   };
 }
 
-function badgeFor(rule: RuleSnapshot, active: boolean, lines?: LineMap): Badge {
-  const base = ruleItem(rule, active, lines);
+function badgeFor(rule: RuleSnapshot, active: boolean, lines?: LineMap, spent = false): Badge {
+  const base = ruleItem(rule, active, lines, spent);
   if (rule.kind === 'suspend') {
     const tag = rule.tag ?? '';
     return {
@@ -125,6 +129,19 @@ function badgeFor(rule: RuleSnapshot, active: boolean, lines?: LineMap): Badge {
   const errno = rule.errno ?? 5;
   const injected = rule.injected ?? 0;
   const q = injectQualifiers(rule);
+  if (spent) {
+    return {
+      ...base,
+      kind: 'inject-error',
+      name: `inject-error ${rule.event} in ${where(rule.state)}${q.length ? ` (${q.join(', ')})` : ''}, spent: ${times(rule.hits, 'hit')}, ${injected} injected`,
+      text: `${errnoName(errno)} on ${rule.event}${q.length ? ` · ${q.join(' · ')}` : ''}`,
+      counts: `spent · ×${rule.hits} · ${injected} failed`,
+      detail:
+        `inject-error on ${rule.event} in ${where(rule.state)}: ${errnoDetail(errno)}` +
+        `${q.length ? `; ${q.join(', ')}` : ''}. Spent: blkdebug removed it after it failed a request (once). ` +
+        `Matched ${times(rule.hits, 'time')}, failed ${times(injected, 'request')}; applying the rules again brings it back.`,
+    };
+  }
   return {
     ...base,
     kind: 'inject-error',
@@ -159,7 +176,7 @@ function edgeFor(rule: RuleSnapshot, lines?: LineMap): StateEdge {
  * The graph of one blkdebug node; `current` is the state to mark (the live one); `lines` where
  * each rule is in the editor's text (default: its source line).
  */
-export function buildStateGraph(bd: Pick<BlkdebugSnapshot, 'rules' | 'activeRuleIds'>, current: number, lines?: LineMap): StateGraph {
+export function buildStateGraph(bd: Pick<BlkdebugSnapshot, 'rules' | 'activeRuleIds' | 'spent'>, current: number, lines?: LineMap): StateGraph {
   const active = new Set(bd.activeRuleIds);
   const states = new Set<number>([INITIAL_STATE, current]);
   const edges: StateEdge[] = [];
@@ -179,6 +196,16 @@ export function buildStateGraph(bd: Pick<BlkdebugSnapshot, 'rules' | 'activeRule
       list.push(badgeFor(rule, active.has(rule.id), lines));
       badges.set(owner, list);
     }
+  }
+  // Spent once rules stay where they were, greyed; spent breakpoints belong to the breakpoint list.
+  for (const rule of bd.spent ?? []) {
+    if (rule.kind !== 'inject-error' || rule.spentBy !== 'once') continue;
+    if (rule.state !== 0) states.add(rule.state);
+    else needAny = true;
+    const owner = rule.state === 0 ? ANY_ID : stateId(rule.state);
+    const list = badges.get(owner) ?? [];
+    list.push(badgeFor(rule, false, lines, true));
+    badges.set(owner, list);
   }
 
   const byLine = (a: { line: number | null; ruleId: number }, b: { line: number | null; ruleId: number }) =>

@@ -1,12 +1,14 @@
 // Suspended requests: the requests parked by blkdebug breakpoints on every blkdebug node, live
 // (their parked time ticks between snapshots), with Resume / Remove breakpoint per row, Resume
-// all, the breakpoints still waiting for their event, and a form to set a new breakpoint.
+// all, every breakpoint of the session (armed, fired or removed, with Re-arm) and a form to set
+// a new breakpoint.
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { BLKDEBUG_EVENT_DOCS } from '../../../src/api';
 import { useApi } from '../api-context';
 import { useSessionStore } from '../session-store';
 import { useTimelineStore } from '../timeline/timeline-store';
-import { formatBytes, formatDuration, liveParkedMs, parkedRows, pendingBreakpoints } from './suspended-model';
+import { BreakpointList } from './BreakpointList';
+import { breakpointRows, formatBytes, formatDuration, liveParkedMs, parkedRows } from './suspended-model';
 import './suspended.css';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -40,7 +42,7 @@ export function SuspendedRequests() {
   const snapshot = useSessionStore((s) => s.snapshot);
   const receivedAt = useSessionStore((s) => s.snapshotReceivedAt);
   const rows = useMemo(() => parkedRows(snapshot), [snapshot]);
-  const pending = useMemo(() => pendingBreakpoints(snapshot), [snapshot]);
+  const breakpoints = useMemo(() => breakpointRows(snapshot), [snapshot]);
   const nodes = useMemo(() => snapshot?.blkdebug.map((b) => b.node) ?? [], [snapshot]);
   const multiNode = nodes.length > 1;
   const now = useTicker(rows.length > 0);
@@ -221,30 +223,13 @@ export function SuspendedRequests() {
           </p>
         )}
 
-        {pending.length > 0 && (
-          <div className="susp-pending">
-            <span className="susp-pending-title">Waiting breakpoints</span>
-            <ul aria-label="Pending breakpoints">
-              {pending.map((p) => (
-                <li key={p.key}>
-                  <span className="susp-mono">
-                    <span className="susp-tagcell">{p.tag}</span> on {p.event}
-                    {multiNode && <span className="susp-hint"> ({p.node})</span>}
-                  </span>
-                  <button
-                    type="button"
-                    className="susp-btn susp-icon"
-                    aria-label={`Remove breakpoint ${p.tag}`}
-                    title={`remove_break ${p.tag}`}
-                    onClick={() => void act(() => api.removeBreakpoint({ tag: p.tag, ...nodeArg(p.node) }))}
-                  >
-                    ✕
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <BreakpointList
+          rows={breakpoints}
+          multiNode={multiNode}
+          busy={pendingCalls > 0}
+          onRearm={(r) => void act(() => api.setBreakpoint({ event: r.event, tag: r.tag, ...nodeArg(r.node) }))}
+          onRemove={(r) => void act(() => api.removeBreakpoint({ tag: r.tag, ...nodeArg(r.node) }))}
+        />
       </div>
     </section>
   );

@@ -1,5 +1,5 @@
 // What the suspended-requests view shows, derived from a session snapshot: the parked requests
-// of every blkdebug node (most recent first) and the breakpoints still waiting for their event.
+// of every blkdebug node (most recent first) and every breakpoint set, armed or spent.
 // Pure functions, unit-tested without a DOM.
 import type { SessionSnapshot } from '../../../src/api';
 
@@ -16,11 +16,20 @@ export interface ParkedRow {
   parkedMs: number;
 }
 
-export interface PendingBreakpoint {
+/** armed: set and waiting for its event; fired: it parked a request and QEMU removed it; removed: remove_break dropped it first. */
+export type BreakpointState = 'armed' | 'fired' | 'removed';
+
+/** One breakpoint of the session (a node, event and tag), however often it was set again. */
+export interface BreakpointRow {
   key: string;
   node: string;
   tag: string;
   event: string;
+  /** How many times it fired (each time parking a request), over every time it was set. */
+  hits: number;
+  state: BreakpointState;
+  /** A request is parked under this tag right now. */
+  parked: boolean;
 }
 
 /** Every parked request of every blkdebug node, most recently parked first. */
@@ -40,17 +49,44 @@ export function parkedRows(snapshot: SessionSnapshot | null): ParkedRow[] {
   return rows.sort((a, b) => a.parkedMs - b.parkedMs);
 }
 
-/** Breakpoints (suspend rules) that have not fired yet; a breakpoint is used up when it fires. */
-export function pendingBreakpoints(snapshot: SessionSnapshot | null): PendingBreakpoint[] {
+/**
+ * Every breakpoint set on each blkdebug node while its image is open, in the order first set:
+ * the live ones (suspend rules) and those QEMU removed (fired, or dropped by remove_break), as
+ * the session's snapshot keeps them. Setting the same event and tag again (re-arming) is the
+ * same row, armed again, its hits carried on.
+ */
+export function breakpointRows(snapshot: SessionSnapshot | null): BreakpointRow[] {
   if (!snapshot) return [];
-  const out: PendingBreakpoint[] = [];
+  const rows: BreakpointRow[] = [];
   for (const b of snapshot.blkdebug) {
-    for (const r of b.rules) {
-      if (r.kind !== 'suspend' || r.hits > 0 || r.tag === undefined) continue;
-      out.push({ key: `${b.node}\u0000${r.id}`, node: b.node, tag: r.tag, event: r.event });
-    }
+    const own: Array<BreakpointRow & { first: number; last: number }> = [];
+    const byKey = new Map<string, BreakpointRow & { first: number; last: number }>();
+    const parked = new Set(b.suspended.map((s) => s.tag));
+    const add = (r: { id: number; event: string; tag?: string; hits: number }, state: BreakpointState) => {
+      if (r.tag === undefined) return;
+      const key = `${b.node}\u0000${r.event}\u0000${r.tag}`;
+      let row = byKey.get(key);
+      if (!row) {
+        row = { key, node: b.node, tag: r.tag, event: r.event, hits: 0, state, parked: parked.has(r.tag), first: r.id, last: -1 };
+        byKey.set(key, row);
+        own.push(row);
+      }
+      row.hits += r.hits;
+      row.first = Math.min(row.first, r.id);
+      // A live rule wins; among spent records the latest (highest id) says what happened last.
+      if (state === 'armed') {
+        row.state = 'armed';
+        row.last = Infinity;
+      } else if (r.id > row.last) {
+        row.state = state;
+        row.last = r.id;
+      }
+    };
+    for (const s of b.spent ?? []) if (s.kind === 'suspend') add(s, s.spentBy === 'removed' ? 'removed' : 'fired');
+    for (const r of b.rules) if (r.kind === 'suspend') add(r, 'armed');
+    for (const { first: _first, last: _last, ...row } of own.sort((x, y) => x.first - y.first)) rows.push(row);
   }
-  return out;
+  return rows;
 }
 
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];

@@ -27,7 +27,7 @@ describe('Session with a blkdebug graph', () => {
     const s = await openBlkdebug();
     const snap = s.snapshot();
     expect(snap.image?.root).toMatchObject({ driver: 'raw', children: [{ name: 'file', node: { driver: 'blkdebug', children: [{ name: 'image', node: { driver: 'file', filename: 'd.raw' } }] } }] });
-    expect(snap.blkdebug).toEqual([{ node: snap.image!.root.children[0].node.name, state: 1, rules: [], activeRuleIds: [], suspended: [] }]);
+    expect(snap.blkdebug).toEqual([{ node: snap.image!.root.children[0].node.name, state: 1, rules: [], activeRuleIds: [], suspended: [], spent: [] }]);
   });
 
   it('exports the live rules as a rule file that loads back unchanged', async () => {

@@ -36,6 +36,24 @@ export type BlkdebugEngineEvent =
   /** A breakpoint was set or removed (`break`, `remove_break`); one that fires goes away with request-suspended. */
   | { type: 'breakpoints-changed'; tag: string };
 
+/** Why a rule left the rule list while the session kept a record of it. */
+export type SpentReason = 'once' | 'fired' | 'removed';
+
+/**
+ * A rule QEMU removed (a `once` inject-error rule that failed a request, a breakpoint that fired,
+ * a breakpoint dropped by remove_break), kept with its final counts for the views. Nothing here
+ * is evaluated again: QEMU's rule list is unchanged by keeping the record.
+ */
+export interface SpentRule {
+  rule: Rule;
+  reason: SpentReason;
+  /** Engine clock (ms) when it was removed (0 without a clock). */
+  at: number;
+}
+
+/** The spent records kept per engine, newest kept (a loop of breakpoints must not grow without end). */
+export const MAX_SPENT_RULES = 100;
+
 export interface EngineHooks {
   /** printf to qemu-io's stdout ("blkdebug: Suspended request 'A'"). */
   print(text: string): void;
@@ -53,6 +71,8 @@ export class BlkdebugEngine {
   private readonly suspended: SuspendedRequest[] = [];
   private nextId = 1;
   private readonly listeners = new Set<(e: BlkdebugEngineEvent) => void>();
+  /** Rules removed by `once`, a fired breakpoint or remove_break, oldest first (see SpentRule). */
+  private spent: SpentRule[] = [];
   /** The request currently announcing events, so suspensions can say what they parked. */
   currentRequest: RequestInfo | null = null;
 
@@ -74,16 +94,31 @@ export class BlkdebugEngine {
     return [...this.rules.values()].flat();
   }
 
+  /**
+   * The rules QEMU has removed since the rule set was last replaced, oldest first; breakpoints'
+   * records survive a replacement, as live breakpoints do.
+   */
+  spentRules(): readonly SpentRule[] {
+    return this.spent;
+  }
+
+  private markSpent(rule: Rule, reason: SpentReason): void {
+    this.spent.push({ rule, reason, at: this.hooks.now?.() ?? 0 });
+    if (this.spent.length > MAX_SPENT_RULES) this.spent.splice(0, this.spent.length - MAX_SPENT_RULES);
+  }
+
   activeRuleIds(): number[] {
     return this.activeRules.map((r) => r.id);
   }
 
   /**
    * Swap the whole rule set in one step (between two events, so no event sees half of it).
-   * Breakpoints and suspended requests stay; the state is kept unless resetState.
+   * Breakpoints and suspended requests stay; the state is kept unless resetState. The records of
+   * spent file rules go with the rule set they belonged to; those of spent breakpoints stay.
    */
   replaceRules(specs: readonly RuleSpec[], resetState = false): void {
     const breakpoints = this.listRules().filter((r) => r.kind === 'suspend');
+    this.spent = this.spent.filter((s) => s.rule.kind === 'suspend');
     this.rules.clear();
     this.activeRules = [];
     for (const spec of specs) this.addRule(spec);
@@ -152,6 +187,7 @@ export class BlkdebugEngine {
           break;
         case 'suspend':
           this.removeRule(rule);
+          this.markSpent(rule, 'fired');
           parked.push(this.park(rule.tag, event));
           break;
       }
@@ -190,6 +226,7 @@ export class BlkdebugEngine {
     if (hit.once) {
       this.activeRules = active.filter((r) => r !== hit);
       this.removeRule(hit);
+      this.markSpent(hit, 'once');
     }
     hit.injected++;
     this.emit({ type: 'error-injected', ruleId: hit.id, errno: hit.errno, iotype: IO_TYPES[iotype], offset, bytes });
@@ -251,6 +288,7 @@ export class BlkdebugEngine {
     for (const rule of this.listRules()) {
       if (rule.kind === 'suspend' && rule.tag === tag) {
         this.removeRule(rule);
+        this.markSpent(rule, 'removed');
         removed = true;
       }
     }

@@ -9,7 +9,7 @@ import type { BlkdebugEngine } from './engine';
 export { blkdebugDriver, lintRuleFile, rulesFromConfig } from './blkdebug';
 export { rulesToText } from './rule-text';
 export type { ConfigDiagnostic } from './config-file';
-export { BlkdebugEngine, type BlkdebugEngineEvent, type RequestInfo, type SuspendedRequest } from './engine';
+export { BlkdebugEngine, MAX_SPENT_RULES, type BlkdebugEngineEvent, type RequestInfo, type SpentReason, type SpentRule, type SuspendedRequest } from './engine';
 export { IO_TYPES, type InjectErrorRule, type IoType, type Rule, type RuleSpec, type SetStateRule, type SuspendRule } from './rules';
 
 /** Every blkdebug node below (and including) root, top-down, with its engine. */

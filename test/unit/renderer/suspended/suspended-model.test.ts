@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot } from '../../../../src/api';
-import { formatBytes, formatDuration, humanSize, liveParkedMs, parkedRows, pendingBreakpoints } from '../../../../renderer/src/suspended/suspended-model';
+import { breakpointRows, formatBytes, formatDuration, humanSize, liveParkedMs, parkedRows } from '../../../../renderer/src/suspended/suspended-model';
 
 const snap = (blkdebug: SessionSnapshot['blkdebug']): SessionSnapshot => ({ at: 10_000, image: null, blkdebug, blkverify: [], workspace: null, inFlight: [] });
 
@@ -44,23 +44,41 @@ describe('parkedRows', () => {
   });
 });
 
-describe('pendingBreakpoints', () => {
-  it('lists suspend rules that have not fired, not the other rules', () => {
+describe('breakpointRows', () => {
+  const bp = (id: number, event: string, tag: string, hits = 0) => ({ id, kind: 'suspend' as const, event, state: 0, hits, tag, source: { origin: 'breakpoint' } });
+
+  it('lists armed, fired and removed breakpoints in the order set, not the other rules', () => {
     const s = snap([
       {
         node: 'b',
         state: 1,
-        rules: [
-          { id: 1, kind: 'suspend', event: 'write_aio', state: 0, hits: 0, tag: 'A', source: { origin: 'breakpoint' } },
-          { id: 2, kind: 'suspend', event: 'read_aio', state: 0, hits: 1, tag: 'B', source: { origin: 'breakpoint' } },
-          { id: 3, kind: 'inject-error', event: 'write_aio', state: 0, hits: 0, errno: 5, source: { origin: 'rules', line: 1 } },
-        ],
+        rules: [bp(4, 'write_aio', 'C'), { id: 3, kind: 'inject-error', event: 'write_aio', state: 0, hits: 0, errno: 5, source: { origin: 'config', line: 1 } }],
         activeRuleIds: [],
-        suspended: [],
+        suspended: [{ tag: 'A', event: 'read_aio', op: 'read', offset: 0, bytes: 512, parkedMs: 5 }],
+        spent: [
+          { ...bp(1, 'read_aio', 'A', 1), spentBy: 'fired', spentAt: 1 },
+          { ...bp(2, 'flush_to_os', 'B'), spentBy: 'removed', spentAt: 2 },
+          { id: 5, kind: 'inject-error', event: 'read_aio', state: 0, hits: 1, injected: 1, errno: 5, once: true, source: { origin: 'config', line: 6 }, spentBy: 'once', spentAt: 3 },
+        ],
       },
     ]);
-    expect(pendingBreakpoints(s).map((p) => [p.node, p.tag, p.event])).toEqual([['b', 'A', 'write_aio']]);
-    expect(pendingBreakpoints(null)).toEqual([]);
+    expect(breakpointRows(s).map((r) => [r.node, r.tag, r.event, r.hits, r.state, r.parked])).toEqual([
+      ['b', 'A', 'read_aio', 1, 'fired', true],
+      ['b', 'B', 'flush_to_os', 0, 'removed', false],
+      ['b', 'C', 'write_aio', 0, 'armed', false],
+    ]);
+    expect(breakpointRows(null)).toEqual([]);
+  });
+
+  it('a re-armed breakpoint is one row, armed again, its hits carried on; then fired again', () => {
+    const fired = { ...bp(1, 'read_aio', 'A', 1), spentBy: 'fired' as const, spentAt: 1 };
+    const rearmed = snap([{ node: 'b', state: 1, rules: [bp(7, 'read_aio', 'A')], activeRuleIds: [], suspended: [], spent: [fired] }]);
+    expect(breakpointRows(rearmed).map((r) => [r.tag, r.hits, r.state])).toEqual([['A', 1, 'armed']]);
+    const again = snap([{ node: 'b', state: 1, rules: [], activeRuleIds: [], suspended: [], spent: [fired, { ...bp(7, 'read_aio', 'A', 1), spentBy: 'fired', spentAt: 2 }] }]);
+    expect(breakpointRows(again).map((r) => [r.tag, r.hits, r.state])).toEqual([['A', 2, 'fired']]);
+    // The same tag on another event is another breakpoint; a snapshot without `spent` still lists live ones.
+    expect(breakpointRows(snap([{ node: 'b', state: 1, rules: [bp(8, 'write_aio', 'A')], activeRuleIds: [], suspended: [], spent: [fired] }])).map((r) => r.event)).toEqual(['read_aio', 'write_aio']);
+    expect(breakpointRows(snap([{ node: 'b', state: 1, rules: [bp(8, 'write_aio', 'A')], activeRuleIds: [], suspended: [] }]))).toHaveLength(1);
   });
 });
 
