@@ -23,6 +23,7 @@ const STALE_AFTER = new Set<SessionEvent['type']>([
   'rules-replaced',
   'breakpoints-changed',
   'events-summarized',
+  'workspace-changed',
 ]);
 
 /** One snapshot call in flight at most; asks made meanwhile are folded into one more call. */
