@@ -8,7 +8,17 @@ import type { BlkstudioApi, EventBatch, SessionEvent } from '../../src/api';
 import { transcriptLines, PROMPT } from './console/transcript';
 import { logEvents } from './events/event-log';
 import { BatchGate, fetchEventHistory, replayable } from './events/history-restore';
-import { useSessionStore } from './session-store';
+import { useSessionStore, type SessionState } from './session-store';
+
+/** This window, as named in the console-command events of the lines it runs (it shows their replies itself). */
+const WINDOW_ORIGIN = `window-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A command line (null: already shown) and what it printed, into the console. */
+function appendRun(store: Pick<SessionState, 'append'>, line: string | null, stdout: string, stderr: string): void {
+  if (line !== null) store.append('input', PROMPT + line);
+  if (stdout) store.append('stdout', stdout);
+  if (stderr) store.append('stderr', stderr);
+}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -65,6 +75,9 @@ export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<
         if (STALE_AFTER.has(e.type)) stale = true;
         if (e.type === 'console') {
           if (batch.seq > transcriptCut) store.append(e.stream, e.text);
+        } else if (e.type === 'console-command') {
+          // Another window's command (or a demo step): shown as this console would have.
+          if (batch.seq > transcriptCut && e.origin !== WINDOW_ORIGIN) appendRun(store, e.line, e.stdout, e.stderr);
         } else if (!fresh) continue;
         else if (e.type === 'state-changed') store.stateChanged(e.node, e.from, e.to, e.at);
         else if (e.type === 'rules-replaced') store.rulesReplaced();
@@ -102,9 +115,8 @@ export function useSession(api: BlkstudioApi): { run: (line: string) => Promise<
       const store = useSessionStore.getState();
       store.append('input', PROMPT + line);
       try {
-        const result = await api.run(line);
-        if (result.stdout) store.append('stdout', result.stdout);
-        if (result.stderr) store.append('stderr', result.stderr);
+        const result = await api.run(line, { origin: WINDOW_ORIGIN });
+        appendRun(store, null, result.stdout, result.stderr);
       } catch (err) {
         store.append('stderr', message(err));
       }

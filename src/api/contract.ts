@@ -19,6 +19,7 @@ import type {
   OpenImageRequest,
   RuleDiagnostic,
   RuleLint,
+  RunOptions,
   RunResult,
   SectorPair,
   SectorPairRequest,
@@ -36,7 +37,7 @@ export interface ApiRequests {
   appInfo: [];
   openImage: [OpenImageRequest];
   closeImage: [];
-  run: [line: string];
+  run: [line: string] | [line: string, options: RunOptions];
   applyRules: [ApplyRulesRequest];
   resume: [TagRequest];
   resumeAll: [] | [NodeRequest];

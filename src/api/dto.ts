@@ -39,6 +39,11 @@ export interface RunResult {
   terminated?: number;
 }
 
+/** How a caller runs a command line: `origin` names the window, echoed in the console-command event. */
+export interface RunOptions {
+  origin?: string;
+}
+
 export interface ApplyRulesRequest {
   /** The blkdebug node; default the topmost. */
   node?: string;

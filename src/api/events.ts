@@ -38,6 +38,12 @@ export type SessionEvent =
   // ---- from the interpreter and the session itself --------------------------------------------
   /** What qemu-io printed outside any run() call (aio completions, resumed requests). */
   | { type: 'console'; at: number; stream: 'stdout' | 'stderr'; text: string }
+  /**
+   * A command line some caller ran (a console, a demo step) and what it printed: other windows
+   * show it as their console would. `origin` is the caller's RunOptions.origin, so the window
+   * that ran it (and already shows the reply) can skip it.
+   */
+  | { type: 'console-command'; at: number; line: string; stdout: string; stderr: string; rc: number; origin: string | null }
   /** An image was opened or closed (by a call or by an `open`/`close` command): snapshot again. */
   | { type: 'graph-changed'; at: number; open: boolean }
   /** The workspace's run moved on (a step ran or was verified, or resetWorkspace): snapshot again. */

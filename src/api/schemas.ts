@@ -43,7 +43,7 @@ export const REQUEST_SCHEMAS: { [M in ApiMethod]: z.ZodType<ApiRequests[M]> } = 
   appInfo: none,
   openImage: z.tuple([openImage]),
   closeImage: none,
-  run: z.tuple([z.string().max(64 * 1024)]),
+  run: z.union([z.tuple([z.string().max(64 * 1024)]), z.tuple([z.string().max(64 * 1024), z.strictObject({ origin: z.string().max(64).optional() })])]),
   applyRules: z.tuple([applyRules]),
   resume: z.tuple([tagRequest]),
   resumeAll: z.union([none, z.tuple([nodeRequest])]),

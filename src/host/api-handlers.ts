@@ -25,7 +25,7 @@ export function createApiHandlers(meta: AppMeta, session: Session): ApiHandlers 
     appInfo: () => appInfo(meta),
     openImage: (req) => session.openImage(req),
     closeImage: () => session.closeImage(),
-    run: (line) => session.run(line),
+    run: (...args) => session.run(args[0], args[1]?.origin),
     applyRules: (req) => session.applyRules(req.node, req.text, { resetState: req.resetState }),
     resume: (req) => {
       session.resume(req.tag, req.node);

@@ -8,7 +8,7 @@ import type { EventBatch, SessionEvent } from './events';
 
 export const EVENT_HISTORY_CAPACITY = 50_000;
 
-const NOT_KEPT = new Set<SessionEvent['type']>(['console', 'diff-progress', 'diff-done', 'job-progress', 'job-done']);
+const NOT_KEPT = new Set<SessionEvent['type']>(['console', 'console-command', 'diff-progress', 'diff-done', 'job-progress', 'job-done']);
 
 /** Whether the history keeps an event of this type. */
 export const keptInHistory = (e: SessionEvent): boolean => !NOT_KEPT.has(e.type);

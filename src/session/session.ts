@@ -211,9 +211,10 @@ export class Session {
 
   /**
    * Run one qemu-io command line. Resolves with what qemu-io printed for it. Calls run one at a
-   * time; aio commands return at once and their completions arrive as `console` events.
+   * time; aio commands return at once and their completions arrive as `console` events. `origin`
+   * (a window's id) goes into the console-command event every window gets.
    */
-  run(line: string): Promise<RunResult> {
+  run(line: string, origin?: string): Promise<RunResult> {
     return this.enqueue(async () => {
       const text = line.endsWith('\n') ? line.slice(0, -1) : line;
       // Console output still waiting for its batch printed before this command: it goes first.
@@ -231,6 +232,8 @@ export class Session {
       });
       this.transcript.add('stdout', result.stdout, this.now());
       this.transcript.add('stderr', result.stderr, this.now());
+      // Every other window shows it too (the caller has the reply and skips its own origin).
+      this.emit({ type: 'console-command', at: this.now(), line: text, stdout: result.stdout, stderr: result.stderr, rc: result.rc, origin: origin ?? null });
       return result;
     });
   }

@@ -65,7 +65,7 @@ async function expectPlantedMismatches(page: Page): Promise<string[]> {
   await expect(items).toHaveCount(3);
   await expect(items.nth(0)).toHaveText(new RegExp(`^#1 read .* · sector ${DEMO_CORRUPT_SECTORS[0]}$`));
   await expect(items.nth(1)).toHaveText(new RegExp(`^#2 read .* · sector ${DEMO_CORRUPT_SECTORS[1]}$`));
-  await expect(items.nth(2)).toHaveText(/^#3 write 0x900000 \+64 KiB · sectors 18432–18559$/);
+  await expect(items.nth(2)).toHaveText(/^#3 write 0x900000 \+64 KiB · sectors 18432–18559 · test EIO$/);
   return items.allTextContents();
 }
 

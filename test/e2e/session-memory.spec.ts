@@ -138,6 +138,13 @@ test('a reload in the middle of a debugging session brings back the rules as wri
     await expect(log(second.page)).toContainText('readv failed: Input/output error');
     await expect(timelineRows(second.page).filter({ hasText: 'read' }).filter({ hasText: 'errno 5 (EIO)' }).first()).toBeAttached();
 
+    // A command typed in one window shows in the other's console as it runs, once in each.
+    await runCommand(second.page, 'length');
+    const typed = (p: Page) => log(p).locator('span.qio-input', { hasText: /^qemu-io> length\s*$/ });
+    await expect(typed(page)).toHaveCount(1);
+    await expect(typed(second.page)).toHaveCount(1);
+    await expect(log(page)).toContainText(/qemu-io> length\n\d+(\.\d+)? [KMG]?i?B/);
+
     // Applying the edit in the second window: the first shows exactly that text after a reload.
     await rules(second.page).getByRole('button', { name: 'Apply rules' }).click();
     await expect(rules(second.page).locator('.rules-result')).toHaveText('Applied');

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BlkstudioApi } from '../../../src/api';
 import { useApi } from '../api-context';
 import { useSessionStore } from '../session-store';
-import { clickPlan, echoRuns, runSummary, stepResults, stepText, type StepState } from './run-steps';
+import { clickPlan, noteRuns, runSummary, stepResults, stepText, type StepState } from './run-steps';
 import './workspace.css';
 
 const MARK: Record<StepState, string> = { pending: '·', running: '…', done: '✓', failed: '✗' };
@@ -66,7 +66,7 @@ export function WorkspaceBanner(_props: { run?: (line: string) => Promise<void> 
     () =>
       act(async () => {
         const runs = await api.runWorkspaceSteps();
-        echoRuns(runs, append);
+        noteRuns(runs, append);
         const snap = await api.snapshot();
         useSessionStore.getState().setSnapshot(snap);
         return snap.workspace ? runSummary(snap.workspace, runs) : 'The demo image is not open any more.';
@@ -86,7 +86,7 @@ export function WorkspaceBanner(_props: { run?: (line: string) => Promise<void> 
         }
         setStatus('Running the steps…');
         const runs = await api.runWorkspaceSteps();
-        echoRuns(runs, append);
+        noteRuns(runs, append);
         const snap = await api.snapshot();
         useSessionStore.getState().setSnapshot(snap);
         return snap.workspace ? runSummary(snap.workspace, runs) : 'The demo image is not open any more.';
@@ -108,7 +108,7 @@ export function WorkspaceBanner(_props: { run?: (line: string) => Promise<void> 
     if (!plan.run) return;
     void act(async () => {
       const runs = await api.runWorkspaceStep({ index });
-      echoRuns(runs, append);
+      noteRuns(runs, append);
       const snap = await api.snapshot();
       useSessionStore.getState().setSnapshot(snap);
       return snap.workspace ? runSummary(snap.workspace, runs, index) : 'The demo image is not open any more.';

@@ -1,6 +1,6 @@
 // The demo's steps as the banner offers them. The session runs and verifies them and keeps the
 // run (snapshot.workspace.progress), so every window and a reload see the same marks; this file
-// only words what a click does and echoes what the steps printed into this window's console.
+// only words what a click does and notes in the console what no command line shows.
 import type { WorkspaceInfo, WorkspaceStep, WorkspaceStepResult, WorkspaceStepRun, WorkspaceStepState } from '../../../src/api';
 
 export type StepState = WorkspaceStepState;
@@ -60,16 +60,14 @@ export function runSummary(ws: WorkspaceInfo, runs: WorkspaceStepRun[], target?:
 
 export type Append = (kind: 'input' | 'stdout' | 'stderr' | 'info', text: string) => void;
 
-/** Echo steps into the console as if typed there: the command line, then what it printed. */
-export function echoRuns(runs: WorkspaceStepRun[], append: Append): void {
+/**
+ * Note in the console what the steps did that no command line shows: a breakpoint set, a step
+ * that failed. The command lines and their output reach every window's console from the session
+ * (console-command events), so they are not echoed here.
+ */
+export function noteRuns(runs: WorkspaceStepRun[], append: Append): void {
   for (const r of runs) {
-    if (r.line.startsWith('break ') && !r.stdout && !r.stderr) {
-      append('info', `demo step ${r.index + 1}: ${r.line} (breakpoint set)`);
-    } else {
-      append('input', `qemu-io> ${r.line}`);
-      if (r.stdout) append('stdout', r.stdout);
-      if (r.stderr) append('stderr', r.stderr);
-    }
+    if (r.line.startsWith('break ') && !r.stdout && !r.stderr) append('info', `demo step ${r.index + 1}: ${r.line} (breakpoint set)`);
     if (r.result.state !== 'done') append('info', `demo step ${r.index + 1} failed: ${r.result.reason ?? 'unknown reason'}`);
   }
 }
