@@ -95,7 +95,7 @@ test('browsing, comparing and opening a mismatch leave hits, state and breakpoin
   await susp.getByLabel('Event').fill('read_aio');
   await susp.getByLabel('Tag').fill('A');
   await susp.getByRole('button', { name: 'Set breakpoint' }).click();
-  await expect(susp.getByRole('list', { name: 'Pending breakpoints' })).toContainText('A');
+  await expect(susp.getByRole('table', { name: 'Breakpoints' }).getByRole('row').filter({ has: page.getByRole('cell', { name: 'A', exact: true }) })).toContainText('armed');
   await expect(stateNode(page, 1)).toHaveAttribute('aria-current', 'true');
   const before = await stack();
   expect(before.blkdebug[0]!.rules.map((r) => [r.kind, r.event, r.hits])).toEqual([
@@ -131,7 +131,7 @@ test('browsing, comparing and opening a mismatch leave hits, state and breakpoin
   // Nothing changed: the state, no hit on any rule, the breakpoint still pending, nothing parked.
   await expect(stateNode(page, 1)).toHaveAttribute('aria-current', 'true');
   for (const option of await ruleList(page).getByRole('option').all()) await expect(option).not.toHaveAccessibleName(/[1-9]\d* hits?$/);
-  await expect(susp.getByRole('list', { name: 'Pending breakpoints' })).toContainText('A');
+  await expect(susp.getByRole('table', { name: 'Breakpoints' }).getByRole('row').filter({ has: page.getByRole('cell', { name: 'A', exact: true }) })).toContainText('armed');
   await expect(susp.getByRole('table', { name: 'Parked requests' })).toHaveCount(0);
   expect(await stack()).toEqual(before);
 
