@@ -178,8 +178,10 @@ export function RulesPanel() {
       </div>
       <div className="rules-problems">
         <ul role="list" aria-label="Problems" className="rules-problem-list">
-          {problems.map((p) => (
-            <li key={`${p.source}:${p.line}:${p.column}:${p.message}`}>
+          {/* Keyed by place in the list, not by position in the text: a re-parse that moves a
+              problem's column must not replace the button that has the focus. */}
+          {problems.map((p, i) => (
+            <li key={`${p.source}:${i}`}>
               <button type="button" className="rules-problem" title={problemLabel(p)} onClick={() => bindingRef.current?.goTo(p.line, p.column)}>
                 <span className="rules-problem-pos">
                   {p.line}:{p.column}
