@@ -1,34 +1,15 @@
 // The session's memory over both transports: what one client applied, drafted and ran, and the
 // events it caused, a client connecting later gets back, exactly.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { EventHistoryPage, RulesTextDto, TranscriptDto } from '../../src/api';
 import { openNodeSession } from '../../src/host/node-session';
-import type { Session } from '../../src/session/index';
-import { callValue, TRANSPORTS, type ContractClient } from './transports';
+import { TRANSPORTS, useContractClient } from './transports';
 
 const WRITTEN = '# mine\n\n[set-state]\nevent =  "write_aio"\nnew_state = "2"\n';
 
 describe.each(TRANSPORTS)('the session memory over %s', (_name, transport) => {
-  let dir: string;
-  let session: Session;
-  let client: ContractClient;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'blkstudio-contract-'));
-    session = await openNodeSession();
-    client = await transport(session, dir);
-  });
-
-  afterEach(async () => {
-    await client.close();
-    await session.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const value = <T>(method: string, ...args: unknown[]): Promise<T> => callValue<T>(client, method, ...args);
+  const ctx = useContractClient(transport, () => openNodeSession());
+  const value = <T>(method: string, ...args: unknown[]): Promise<T> => ctx.value<T>(method, ...args);
 
   it('gives back the rule text as applied, the draft, the transcript and the events', async () => {
     expect(await value('applyRules', { text: WRITTEN })).toEqual([]);
@@ -53,11 +34,11 @@ describe.each(TRANSPORTS)('the session memory over %s', (_name, transport) => {
   });
 
   it('refuses malformed memory calls', async () => {
-    expect(await client.call('consoleTranscript', 1)).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('eventHistory', { limit: 0 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('eventHistory', { after: -1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('saveRulesDraft', { text: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('saveRulesDraft', { text: 'x'.repeat(600 * 1024) })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('clearMemory', { everything: true })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('consoleTranscript', 1)).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('eventHistory', { limit: 0 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('eventHistory', { after: -1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('saveRulesDraft', { text: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('saveRulesDraft', { text: 'x'.repeat(600 * 1024) })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('clearMemory', { everything: true })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
   });
 });

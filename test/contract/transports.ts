@@ -1,7 +1,9 @@
 // The two ways a UI reaches a Session, behind one small client interface so the contract suite
 // runs unchanged against both: the WebSocket host (a real server, a `ws` client) and the Electron
 // IPC binding (registerIpc with a fake ipcMain, events through a fake webContents.send).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterEach, beforeEach } from 'vitest';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { forwardEvents, registerIpc } from '../../main/ipc';
@@ -99,3 +101,20 @@ export const TRANSPORTS: Array<[string, TransportFactory]> = [
   ['WebSocket host', wsTransport],
   ['Electron IPC', ipcTransport],
 ];
+
+/** A session and a client on `transport` for each test of a suite, closed after it (`open` makes the session). */
+export function useContractClient(transport: TransportFactory, open: () => Promise<Session>) {
+  const ctx = {} as { dir: string; session: Session; client: ContractClient; value: <T>(method: string, ...args: unknown[]) => Promise<T> };
+  beforeEach(async () => {
+    ctx.dir = mkdtempSync(join(tmpdir(), 'blkstudio-contract-'));
+    ctx.session = await open();
+    ctx.client = await transport(ctx.session, ctx.dir);
+    ctx.value = <T>(method: string, ...args: unknown[]) => callValue<T>(ctx.client, method, ...args);
+  });
+  afterEach(async () => {
+    await ctx.client.close();
+    await ctx.session.close();
+    rmSync(ctx.dir, { recursive: true, force: true });
+  });
+  return ctx;
+}

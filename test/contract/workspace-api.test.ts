@@ -4,30 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot, WorkspaceInfo, WorkspaceStepRun } from '../../src/api';
 import { openAppSession, openNodeSession } from '../../src/host/node-session';
-import type { Session } from '../../src/session/index';
-import { callValue, TRANSPORTS, waitFor, type ContractClient } from './transports';
+import { TRANSPORTS, useContractClient, waitFor } from './transports';
 
 describe.each(TRANSPORTS)('the workspace API over %s', (_name, transport) => {
-  let dir: string;
-  let session: Session;
-  let client: ContractClient;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'blkstudio-contract-'));
-    session = await openAppSession();
-    client = await transport(session, dir);
-  });
-
-  afterEach(async () => {
-    await client.close();
-    await session.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const value = <T>(method: string, ...args: unknown[]): Promise<T> => callValue<T>(client, method, ...args);
+  const ctx = useContractClient(transport, () => openAppSession());
+  const value = <T>(method: string, ...args: unknown[]): Promise<T> => ctx.value<T>(method, ...args);
 
   it('runs the steps verified, shows the run in the snapshot and tells every client it moved on', async () => {
     expect((await value<SessionSnapshot>('snapshot')).workspace!.progress).toMatchObject({ run: 1, autoRun: true });
@@ -36,7 +20,7 @@ describe.each(TRANSPORTS)('the workspace API over %s', (_name, transport) => {
     expect(runs[1]!.stderr).toContain('contents mismatch at offset 1049606');
     const snap = await value<SessionSnapshot>('snapshot');
     expect(snap.workspace!.progress!.steps.map((s) => s.state)).toEqual(Array(7).fill('done'));
-    await waitFor(() => client.batches.some((b) => b.events.some((e) => e.type === 'workspace-changed')), 'workspace-changed');
+    await waitFor(() => ctx.client.batches.some((b) => b.events.some((e) => e.type === 'workspace-changed')), 'workspace-changed');
 
     const ws = await value<WorkspaceInfo>('resetWorkspace');
     expect(ws.progress).toEqual({ run: 2, autoRun: false, steps: Array(7).fill({ state: 'pending' }) });
@@ -44,15 +28,15 @@ describe.each(TRANSPORTS)('the workspace API over %s', (_name, transport) => {
       [3, 'done'],
       [4, 'done'],
     ]);
-    session.resumeAll();
+    ctx.session.resumeAll();
   });
 
   it('refuses bad payloads', async () => {
-    expect(await client.call('resetWorkspace', {})).toEqual({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'resetWorkspace takes no arguments, got 1' } });
-    expect(await client.call('runWorkspaceSteps', 1)).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('runWorkspaceStep', { index: -1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('runWorkspaceStep', { index: 1, evil: true })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
-    expect(await client.call('runWorkspaceStep', { index: 7 })).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'the workspace has no step 8' } });
+    expect(await ctx.client.call('resetWorkspace', {})).toEqual({ ok: false, error: { code: 'BAD_PAYLOAD', message: 'resetWorkspace takes no arguments, got 1' } });
+    expect(await ctx.client.call('runWorkspaceSteps', 1)).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('runWorkspaceStep', { index: -1 })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('runWorkspaceStep', { index: 1, evil: true })).toMatchObject({ ok: false, error: { code: 'BAD_PAYLOAD' } });
+    expect(await ctx.client.call('runWorkspaceStep', { index: 7 })).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'the workspace has no step 8' } });
   });
 });
 
