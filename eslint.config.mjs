@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // The engine: no Node, DOM, Electron or React; no reaching into hosts or CLIs.
-    files: ['src/common/**', 'src/api/**', 'src/block/**', 'src/qemu-io/**', 'src/session/**'],
+    files: ['src/common/**', 'src/api/**', 'src/block/**', 'src/qemu-io/**', 'src/nbd/**', 'src/session/**'],
     rules: {
       'no-restricted-imports': restrict([
         group(NODE_BUILTINS, 'Only src/host and src/cli may use Node APIs: take a host interface instead.'),

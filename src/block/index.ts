@@ -3,10 +3,14 @@ export type { BlockBackendApi, OpenRequest, ReopenRequest, AllocationStatus, Cac
 export type { BlockHost, HostFile, HostOpenFlags, RawZlib } from './block-host';
 export type { DriverInfo, PreallocMode } from './driver';
 export {
+  BDRV_BLOCK_DATA,
+  BDRV_BLOCK_ZERO,
   BDRV_REQ_FUA,
   BDRV_REQ_MAY_UNMAP,
   BDRV_REQ_NO_FALLBACK,
 } from './driver';
+// What an NBD export asks of the exported node besides I/O (base:allocation, allocation depth).
+export { bdrvBlockStatusAbove, bdrvIsAllocated } from './io';
 export { BlockError, QemuAbort, QemuError, strerror, toErrno, EIO, EINVAL, ENOTSUP, EPERM, ENOMEDIUM } from './errors';
 export { openBlockBackend } from './open';
 export { readHostPrefix, readFrom } from './host-read';
