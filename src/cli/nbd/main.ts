@@ -128,7 +128,7 @@ export async function nbdMain(args: readonly string[]): Promise<number> {
           resolve(0);
         })();
       };
-      listener.onClosed((now) => {
+      listener.onClosed((now: number) => {
         if (!cfg.persistent && now === 0) stop();
       });
       process.once('SIGTERM', stop);
