@@ -16,6 +16,7 @@ export default defineConfig({
         'blkstudio-io': 'src/cli/blkstudio-io.ts',
         blkstudio: 'src/cli/blkstudio.ts',
         'blkstudio-img': 'src/cli/blkstudio-img.ts',
+        'blkstudio-nbd': 'src/cli/blkstudio-nbd.ts',
       },
       external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron', 'koffi'],
       output: { format: 'cjs', entryFileNames: '[name].cjs' },

@@ -11,6 +11,8 @@ import { startWebServer, type RunningWebServer } from '../host/web-server';
 import { DEFAULT_WEB_PORT, parseBlkstudioArgs, USAGE, UsageError } from './blkstudio-args';
 import { chooseLaunchMode, findElectronBinary } from './electron-binary';
 import { runImgCli } from './img/img-cli';
+import { runNbdCli } from './nbd/main';
+import { utf8ToBinaryString } from '../common/binary-string';
 
 // Bundled to out/cli/blkstudio.cjs, two levels below the project root.
 const projectRoot = resolve(__dirname, '..', '..');
@@ -69,6 +71,8 @@ async function runWeb(port: number | undefined, image: OpenImageRequest | undefi
 async function main(): Promise<void> {
   // `blkstudio img ...` is qemu-img (create, check), not the app.
   if (process.argv[2] === 'img') return void (await runImgCli(process.argv.slice(3)));
+  // `blkstudio nbd ...` is qemu-nbd (bin/blkstudio loads it directly; this is for the bundle).
+  if (process.argv[2] === 'nbd') return void (await runNbdCli(process.argv.slice(3).map(utf8ToBinaryString)));
   const args = parseBlkstudioArgs(process.argv.slice(2), process.env);
   if (args.help) return void process.stdout.write(USAGE);
   const launch = chooseLaunchMode({
