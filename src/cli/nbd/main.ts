@@ -65,7 +65,8 @@ function forkServer(): Promise<number> {
 
 async function openImage(cfg: NbdCliConfig): Promise<BlockBackend> {
   try {
-    return await openBlockBackend(new NodeBlockHost(), cfg.open, { warn: err });
+    // The block layer names qemu-io in the messages it prints at close; here the program is qemu-nbd.
+    return await openBlockBackend(new NodeBlockHost(), cfg.open, { warn: (t: string) => err(t.replace(/^qemu-io: /gm, 'qemu-nbd: ')) });
   } catch (e) {
     if (e instanceof QemuError || e instanceof Error) {
       throw new NbdExit(1, `${PROG}: Failed to blk_new_open '${cfg.file}': ${e.message}\n`);

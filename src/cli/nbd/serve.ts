@@ -22,11 +22,14 @@ export async function startNbd(cfg: NbdCliConfig, blk: BlockBackend, port: numbe
       blk,
       readOnly: cfg.open.readOnly ?? false,
       allocationDepth: cfg.allocationDepth,
+      maxConnections: cfg.shared,
     },
     tls: cfg.tlsCreds ? 'required' : 'off',
+    // What qemu-nbd reports on stderr: a client dropped, and why.
+    log: (message) => process.stderr.write(`qemu-nbd: ${message}\n`),
   });
   const opts: NbdCliListenOptions = cfg.socket !== undefined ? { unix: cfg.socket } : { tcp: { host: cfg.bind, port } };
-  opts.shared = cfg.shared === 0 ? undefined : cfg.shared;
+  opts.shared = cfg.shared; // 0: no limit
   if (cfg.tlsCreds) opts.tlsCreds = cfg.tlsCreds;
   const listener = await listenNbd(server, opts);
   return { server, listener };
