@@ -15,6 +15,13 @@ export interface RunningNbd {
 export type NbdCliListenOptions = NbdListenOptions & { tlsCreds?: NbdTlsCredsObject };
 
 export async function startNbd(cfg: NbdCliConfig, blk: BlockBackend, port: number): Promise<RunningNbd> {
+  if (cfg.tlsCreds) {
+    // The credentials parse as qemu-nbd's do, but the TLS upgrade is not in the listener yet:
+    // refuse rather than serve an export no client can reach.
+    process.stderr.write('qemu-nbd: not supported by blkstudio nbd: --tls-creds (STARTTLS is not wired into the listener yet)\n');
+    await blk.close();
+    process.exit(1);
+  }
   const server = new NbdServer({
     export: {
       name: cfg.exportName,
