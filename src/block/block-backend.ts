@@ -108,7 +108,7 @@ export class BlockBackend implements BlockBackendApi {
   pwriteZeroes(offset: number, bytes: number, flags: number): Promise<void> {
     return this.track(async () => {
       this.check(offset, bytes);
-      await this.rootChild.pwriteZeroes(offset, bytes, this.enableWriteCache ? flags : flags | BDRV_REQ_FUA);
+      await this.rootChild.zeroWrite(offset, bytes, this.enableWriteCache ? flags : flags | BDRV_REQ_FUA);
     });
   }
 

@@ -35,6 +35,11 @@ export class BdrvChild {
     return io.bdrvPwriteZeroes(this, offset, bytes, flags);
   }
 
+  /** The BlockBackend's zero write: MAY_UNMAP kept whatever the node's discard mode (see io.ts). */
+  zeroWrite(offset: number, bytes: number, flags = 0): Promise<void> {
+    return io.bdrvZeroWrite(this, offset, bytes, flags);
+  }
+
   pwriteCompressed(offset: number, bytes: number, buf: Uint8Array): Promise<void> {
     return io.bdrvPwriteCompressed(this, offset, bytes, buf);
   }

@@ -295,11 +295,23 @@ export function bdrvPwritev(child: BdrvChild, offset: number, bytes: number, buf
   });
 }
 
+/**
+ * A driver zeroing its child (bdrv_co_pwrite_zeroes): a node opened with discard=ignore never
+ * unmaps, so MAY_UNMAP is dropped here.
+ */
 export function bdrvPwriteZeroes(child: BdrvChild, offset: number, bytes: number, flags: number): Promise<void> {
+  return bdrvZeroWrite(child, offset, bytes, child.node.flags.unmap ? flags : flags & ~BDRV_REQ_MAY_UNMAP);
+}
+
+/**
+ * A zero write as the BlockBackend issues it (blk_co_pwrite_zeroes goes to bdrv_co_pwritev with
+ * BDRV_REQ_ZERO_WRITE): MAY_UNMAP reaches the top node whatever its discard mode, so qcow2 frees
+ * the clusters of `write -z -u` even under -d ignore / qemu-nbd's default --discard=ignore.
+ */
+export function bdrvZeroWrite(child: BdrvChild, offset: number, bytes: number, flags: number): Promise<void> {
   const node = child.node;
   checkRequest(offset, bytes);
   assertWritable(node);
-  if (!node.flags.unmap) flags &= ~BDRV_REQ_MAY_UNMAP;
   return traced(node, 'write-zeroes', offset, bytes, async () => {
     const align = node.limits.requestAlignment;
     if (offset % align === 0 && bytes % align === 0) {

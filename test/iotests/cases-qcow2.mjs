@@ -776,6 +776,11 @@ export const qcow2Cases = [
   wcase('qcow2-datafile-unmap', '-d unmap: write -z -u and discard pass down to the data file', q2('t.qcow2', '1M', 'data_file=t.data', [io(['write -P 7 0 512k'])]), [
     'write -z -u 0 64k', 'discard 64k 128k', 'map', 'read -P 0 0 192k', 'read -P 7 192k 64k',
   ], { pre: ['-d', 'unmap'], compareImages: ['t.qcow2', 't.data'] }),
+  // The BlockBackend's zero write keeps MAY_UNMAP under -d ignore (only a driver's zero write to
+  // its child drops it), so the qcow2 cluster is freed; discard itself is ignored.
+  wcase('qcow2-discard-ignore-unmap', '-d ignore: write -z -u still frees the cluster, discard does nothing', q2('t.qcow2', '1M', '', [io(['write -P 0x11 0 64k', 'write -P 0x33 960k 64k'])]), [
+    'write -P 0x44 320k 64k', 'write -z -u 0 64k', 'discard 960k 64k', 'map', 'read -P 0 0 64k', 'read -P 0x33 960k 64k',
+  ], { pre: ['-d', 'ignore'], compareImages: ['t.qcow2'] }),
   wcase('qcow2-datafile-extl2', 'extended L2 entries with an external data file (subcluster writes)', q2('t.qcow2', '1M', 'data_file=t.data,extended_l2=on'), [
     'write -P 1 1k 3k', 'write -P 2 64k 2k', 'write -z 66k 2k', 'read -P 1 1k 3k', 'read -P 0 0 1k', 'map',
   ], { compareImages: ['t.qcow2', 't.data'] }),

@@ -85,11 +85,7 @@ export const cases = [
   },
   {
     name: 'qcow2-named-export',
-    // Every client's view matches qemu-nbd (nbdinfo --map after the writes included), but the qcow2
-    // file's bytes do not: our qcow2 driver lays out `write -z -u` / discard differently from QEMU's
-    // under qemu-nbd's default --discard=ignore. A qcow2 driver bug to fix, not an NBD one; until
-    // then this case compares what clients see and reports the image difference instead of failing.
-    knownImageDifference: 'qcow2 zero-write/discard layout differs from QEMU under --discard=ignore',
+    // `write -z -u` frees the qcow2 cluster even under the default --discard=ignore (the file bytes are compared).
     fixture: qcow2Fixture(),
     server: ['-f', 'qcow2', '-x', 'disk0', '-k', '{SOCK}', 'img.qcow2'],
     persistent: true,
